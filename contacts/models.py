@@ -1,0 +1,119 @@
+"""How citizens reach a department: address, telephones, email, website, hours.
+
+Each ``Contact`` belongs to a ``departments.Department``; its kind decides how
+its value is validated and rendered (``tel:``, ``mailto:`` or a web link).
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Department, DepartmentChild
+
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
+POSTCODE_PATTERN = re.compile(r"^[0-9]{6}$")
+
+
+class ContactKind(models.TextChoices):
+    ADDRESS = "address", _("Address")
+    TELEPHONE = "telephone", _("Telephone")
+    COMPLAINT_TELEPHONE = "complaint-telephone", _("Complaint telephone")
+    FAX = "fax", _("Fax")
+    EMAIL = "email", _("Email")
+    POSTCODE = "postcode", _("Postcode")
+    WEBSITE = "website", _("Website")
+    OFFICE_HOURS = "office-hours", _("Office hours")
+
+
+TELEPHONE_KINDS = {ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE, ContactKind.FAX}
+
+
+class Contact(DepartmentChild):
+    """One contact detail of a department, labelled per language."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ContactKind.choices)
+    label = models.CharField(
+        _("label"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'Shown before the value, e.g. "Public Telephone"; the kind\'s name when empty.'
+        ),
+    )
+    value = models.CharField(
+        _("value"),
+        max_length=500,
+        help_text=_("Telephone numbers with area code, e.g. 0571-87286688."),
+    )
+
+    class Meta(DepartmentChild.Meta):
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "code"], name="unique_contact_code")
+        ]
+
+    def __str__(self):
+        return f"{self.display_label}: {self.value}"
+
+    @property
+    def display_label(self):
+        return self.label or self.get_kind_display()
+
+    @property
+    def href(self):
+        """The link a citizen follows, or None for plain text."""
+        if self.kind in (ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE):
+            return "tel:" + re.sub(r"[^0-9+]", "", self.value)
+        if self.kind == ContactKind.EMAIL:
+            return "mailto:" + self.value
+        if self.kind == ContactKind.WEBSITE:
+            return self.value
+        return None
+
+    def clean(self):
+        super().clean()
+        # Every language column holds the same number or address for these
+        # kinds, so each is checked.
+        for language, _name in settings.LANGUAGES:
+            field = "value_" + language.replace("-", "_")
+            value = getattr(self, field, None)
+            if value:
+                self.validate_value(value, field)
+
+    def validate_value(self, value, field):
+        value = value.strip()
+        if self.kind in TELEPHONE_KINDS and not PHONE_PATTERN.match(value):
+            raise ValidationError(
+                {field: _("Enter a telephone number such as 0571-87286688.")},
+                code="invalid_phone",
+            )
+        if self.kind == ContactKind.EMAIL:
+            try:
+                EmailValidator()(value)
+            except ValidationError:
+                raise ValidationError(
+                    {field: _("Enter a valid email address.")}, code="invalid_email"
+                ) from None
+        if self.kind == ContactKind.WEBSITE:
+            try:
+                URLValidator(schemes=["http", "https"])(value)
+            except ValidationError:
+                raise ValidationError(
+                    {field: _("Enter a full web address starting with http:// or https://.")},
+                    code="invalid_url",
+                ) from None
+        if self.kind == ContactKind.POSTCODE and not POSTCODE_PATTERN.match(value):
+            raise ValidationError(
+                {field: _("Enter a six-digit postcode.")}, code="invalid_postcode"
+            )

@@ -1,0 +1,6 @@
+from .models import SiteSettings
+
+
+def site(request):
+    """The editable site settings, for the header and footer of every page."""
+    return {"site_settings": SiteSettings.load()}

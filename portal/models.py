@@ -1,0 +1,36 @@
+"""Site-wide settings that editors change in the admin."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteSettings(models.Model):
+    """The one row of editable site settings: name, footer and ICP filing number."""
+
+    SINGLETON_PK = 1
+
+    site_name = models.CharField(_("site name"), max_length=200)
+    footer_text = models.TextField(_("footer text"), blank=True)
+    icp_filing_number = models.CharField(
+        _("ICP filing number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The website's ICP filing (备案) number, shown in the footer."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        # There is one row of settings; whatever is saved becomes that row.
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The settings row, or an unsaved blank one before any is seeded."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)

@@ -1,0 +1,66 @@
+"""Language-aware wording: numbers as words and lists joined as a sentence.
+
+Both follow the active language (``translation.get_language()``), so callers
+outside a request wrap them in ``translation.override(...)``.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+ENGLISH_UNITS = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+]
+ENGLISH_TENS = [
+    *("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"),
+]
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def is_chinese(language=None):
+    return (language or translation.get_language() or "").startswith("zh")
+
+
+def english_number(number):
+    if number < 20:
+        return ENGLISH_UNITS[number]
+    tens, units = divmod(number, 10)
+    return ENGLISH_TENS[tens] + ("-" + ENGLISH_UNITS[units] if units else "")
+
+
+def chinese_number(number):
+    if number < 10:
+        return CHINESE_DIGITS[number]
+    tens, units = divmod(number, 10)
+    return (
+        ("" if tens == 1 else CHINESE_DIGITS[tens])
+        + "十"
+        + (CHINESE_DIGITS[units] if units else "")
+    )
+
+
+def number_in_words(number, language=None):
+    """``4`` as "four" or "四"; numbers from 100 on stay in digits."""
+    if not 0 <= number < 100:
+        return str(number)
+    return chinese_number(number) if is_chinese(language) else english_number(number)
+
+
+def item_number(number, language=None):
+    """The label of a numbered item: "(4)" in English, "（四）" in Chinese."""
+    if is_chinese(language) and 0 < number < 100:
+        return f"（{chinese_number(number)}）"
+    return f"({number})"
+
+
+def join_list(items):
+    """Join names as a sentence does: "A, B, and C" or "A、B和C"."""
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return _("%(first)s and %(second)s") % {"first": items[0], "second": items[1]}
+    separator = pgettext("separator between items of a list", ", ")
+    return _("%(items)s, and %(last)s") % {"items": separator.join(items[:-1]), "last": items[-1]}

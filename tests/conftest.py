@@ -1,0 +1,69 @@
+import html
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone, translation
+
+from departments.models import Department, Government
+from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE
+
+
+@pytest.fixture
+def seed(db):
+    """The seed content of a fresh install."""
+    call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
+    return Department.objects.get(slug="public-security")
+
+
+@pytest.fixture
+def government(db):
+    return Government.objects.create(
+        slug="testland", name_en="People's Government of Testland", name_zh_hans="测试省人民政府"
+    )
+
+
+@pytest.fixture
+def make_department(government):
+    def make(slug="transport", **fields):
+        values = {
+            "government": government,
+            "slug": slug,
+            "name_en": f"Department of {slug.title()}",
+            "name_zh_hans": f"{slug}厅",
+            "introduction_en": "An introduction.",
+            "introduction_zh_hans": "简介。",
+            "published_at": timezone.now(),
+            "is_published": True,
+        }
+        values.update(fields)
+        return Department.objects.create(**values)
+
+    return make
+
+
+def page_text(response):
+    """The text a reader sees in the page's <main>, tags removed and spaces collapsed."""
+    content = response.content.decode()
+    main = re.search(r"<main\b.*?</main>", content, re.S)
+    text = main.group(0) if main else content
+    # Inline elements join their neighbours; every other tag separates words.
+    text = re.sub(r"</?(?:a|abbr|b|em|span|strong|time)\b[^>]*>", "", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def assert_in_order(text, facts):
+    """Every fact occurs in text, each after the one before it."""
+    position = 0
+    for fact in facts:
+        found = text.find(fact, position)
+        assert found >= 0, f"{fact!r} missing (or out of order) after position {position}"
+        position = found + len(fact)
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code outside a request speaks the default language, whatever the last request used."""
+    with translation.override("en"):
+        yield

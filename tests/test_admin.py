@@ -1,0 +1,127 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from departments.models import Department, Institution
+from tests.admin_forms import form_data
+from tests.conftest import page_text
+
+CHANGE_URL = "/admin/departments/department/{}/change/"
+PUBLIC_URL = "/en/government/structure/public-security/"
+
+
+@pytest.fixture
+def staff_client(client, db):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw-for-tests")
+    client.force_login(user)
+    return client
+
+
+def change_page(staff_client, department):
+    response = staff_client.get(CHANGE_URL.format(department.pk))
+    assert response.status_code == 200
+    return response
+
+
+def test_change_page_edits_everything_on_the_public_page(staff_client, seed):
+    content = change_page(staff_client, seed).content.decode()
+    for prefix in ["responsibilities", "institutions", "affiliated_units", "contacts"]:
+        assert f'name="{prefix}-TOTAL_FORMS"' in content
+    for field in ["name_en", "name_zh_hans", "introduction_en", "introduction_zh_hans"]:
+        assert f'name="{field}"' in content
+    assert 'name="responsibilities-0-text_zh_hans"' in content
+    assert 'name="institutions-0-routine_work_handled_by"' in content
+
+
+def test_change_page_loads_every_asset_from_our_own_static_files(staff_client, seed):
+    content = change_page(staff_client, seed).content.decode()
+    sources = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+\.(?:js|css))"', content)
+    assert any(source.endswith("jquery-ui/jquery-ui.min.js") for source in sources)
+    assert any("tabbed_translation_fields.js" in source for source in sources)
+    assert all(source.startswith("/static/") for source in sources), sources
+    assert "googleapis" not in content and "cdn" not in content.lower()
+
+
+def test_jquery_ui_is_served(staff_client, seed):
+    response = staff_client.get("/static/jquery-ui/jquery-ui.min.js")
+    assert response.status_code == 200
+    assert b"jQuery UI" in b"".join(response.streaming_content)[:200]
+
+
+def test_reordering_a_responsibility_in_the_admin_reorders_the_public_page(
+    staff_client, client, seed
+):
+    data = form_data(change_page(staff_client, seed))
+    total = int(data["responsibilities-TOTAL_FORMS"])
+    assert total == 16
+    # Move the last responsibility to the top, as dragging it there would.
+    for index in range(total):
+        data[f"responsibilities-{index}-sort_order"] = str(index + 2)
+    data["responsibilities-15-sort_order"] = "1"
+    response = staff_client.post(CHANGE_URL.format(seed.pk), data)
+    assert response.status_code == 302, page_text(response)[:2000]
+    text = page_text(client.get(PUBLIC_URL))
+    assert "(1) Completing other tasks assigned by the Provincial Party Committee" in text
+    assert "(2) Drafting local laws and regulations" in text
+
+
+def test_saving_changes_the_public_page_on_the_next_request(staff_client, client, seed):
+    assert "Hangzhou" in page_text(client.get(PUBLIC_URL))
+    data = form_data(change_page(staff_client, seed))
+    data["name_en"] = "Department of Public Security (renamed)"
+    data["name_zh_hans"] = "浙江省公安厅（新）"
+    response = staff_client.post(CHANGE_URL.format(seed.pk), data)
+    assert response.status_code == 302
+    assert (
+        "<h1>Department of Public Security (renamed)</h1>"
+        in client.get(PUBLIC_URL).content.decode()
+    )
+    zh = client.get("/zh-hans/government/structure/public-security/").content.decode()
+    assert "<h1>浙江省公安厅（新）</h1>" in zh
+
+
+def test_invalid_telephone_is_refused_and_nothing_is_saved(staff_client, client, seed):
+    data = form_data(change_page(staff_client, seed))
+    data["name_en"] = "Should not be saved"
+    phone_index = next(index for index in range(4) if data[f"contacts-{index}-kind"] == "telephone")
+    data[f"contacts-{phone_index}-value_en"] = "call us maybe"
+    response = staff_client.post(CHANGE_URL.format(seed.pk), data)
+    assert response.status_code == 200
+    assert "Enter a telephone number such as 0571-87286688." in response.content.decode()
+    assert Department.objects.get(pk=seed.pk).name_en != "Should not be saved"
+
+
+def test_handler_of_routine_work_must_belong_to_the_same_department(
+    staff_client, seed, make_department
+):
+    other = make_department("other")
+    foreign = Institution.objects.create(department=other, name_en="Foreign Office")
+    data = form_data(change_page(staff_client, seed))
+    data["institutions-0-routine_work_handled_by"] = [str(foreign.pk)]
+    response = staff_client.post(CHANGE_URL.format(seed.pk), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    content = change_page(staff_client, seed).content.decode()
+    assert "Foreign Office" not in content
+
+
+def test_department_list_has_search_and_filters(staff_client, seed, make_department):
+    make_department(
+        "statistics", kind="affiliated", name_en="Statistics Bureau", name_zh_hans="统计局"
+    )
+    response = staff_client.get("/admin/departments/department/", {"q": "公安"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Department of Public Security of Zhejiang Province" in content
+    assert "Statistics Bureau" not in content
+    response = staff_client.get("/admin/departments/department/", {"kind__exact": "affiliated"})
+    content = response.content.decode()
+    assert "Statistics Bureau" in content
+    assert "Department of Public Security of Zhejiang Province" not in content
+
+
+def test_anonymous_visitors_cannot_open_the_admin(client, seed):
+    response = client.get(CHANGE_URL.format(seed.pk))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

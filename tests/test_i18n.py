@@ -1,0 +1,68 @@
+import re
+
+import pytest
+
+from tests.conftest import page_text
+
+EN_URL = "/en/government/structure/public-security/"
+ZH_URL = "/zh-hans/government/structure/public-security/"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [("zh-CN,zh;q=0.9,en;q=0.5", "/zh-hans/"), ("en-GB,en;q=0.8", "/en/"), ("fr-FR", "/en/")],
+)
+def test_root_redirects_by_browser_language(client, seed, accept_language, expected):
+    response = client.get("/", headers={"accept-language": accept_language})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+@pytest.mark.parametrize(("url", "lang"), [(EN_URL, "en"), (ZH_URL, "zh-hans")])
+def test_html_lang_matches_the_page_language(client, seed, url, lang):
+    content = client.get(url).content.decode()
+    assert f'<html lang="{lang}">' in content
+
+
+def test_language_switcher_leads_to_the_same_page_in_the_other_language(client, seed):
+    content = client.get(EN_URL).content.decode()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', content, re.S).group(0)
+    assert f'href="http://testserver{ZH_URL}"' in switcher
+    assert "简体中文" in switcher
+    content = client.get(ZH_URL).content.decode()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', content, re.S).group(0)
+    assert f'href="http://testserver{EN_URL}"' in switcher
+
+
+def test_language_switcher_keeps_the_query_string(client, seed):
+    content = client.get("/en/government/structure/?page=1").content.decode()
+    assert 'href="http://testserver/zh-hans/government/structure/?page=1"' in content
+
+
+def test_every_page_lists_hreflang_alternates(client, seed):
+    content = client.get(ZH_URL).content.decode()
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver{EN_URL}">' in content
+    assert f'<link rel="alternate" hreflang="zh-hans" href="http://testserver{ZH_URL}">' in content
+
+
+def test_interface_is_translated_on_the_chinese_page(client, seed):
+    text = page_text(client.get(ZH_URL))
+    for phrase in ["首页", "政府", "政府机构", "机构职能", "内设机构", "直属单位", "联系方式"]:
+        assert phrase in text
+    for phrase in ["Home", "Institutional functions", "Internal institutions"]:
+        assert phrase not in text
+
+
+def test_directory_groups_departments_by_kind_in_each_language(client, seed, make_department):
+    make_department("statistics", kind="affiliated", name_en="Statistics Bureau")
+    text = page_text(client.get("/en/government/structure/"))
+    assert "Component department Department of Public Security of Zhejiang Province" in text
+    assert "Directly affiliated institution Statistics Bureau" in text
+    content = client.get("/zh-hans/government/structure/").content.decode()
+    assert f'<a href="{ZH_URL}">浙江省公安厅</a>' in content
+    assert "组成部门" in content
+
+
+def test_directory_hides_unpublished_departments(client, seed, make_department):
+    make_department("draft-only", is_published=False, name_en="Secret Draft")
+    assert "Secret Draft" not in page_text(client.get("/en/government/structure/"))

@@ -1,0 +1,62 @@
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from tests.conftest import page_text
+
+
+def public_url_names(resolver=None, namespace=""):
+    """Every named URL of the public site (the admin has its own checks)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            prefix = f"{entry.namespace}:" if entry.namespace else namespace
+            yield from public_url_names(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name
+
+
+URL_KWARGS = {"departments:department_detail": {"slug": "public-security"}}
+
+
+def test_there_are_no_pending_migrations(db):
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_named_url_answers_with_exactly_one_h1(client, seed, language):
+    names = sorted(set(public_url_names()))
+    assert {"home", "government", "departments:department_list"} <= set(names)
+    for name in names:
+        with translation.override(language):
+            url = reverse(name, kwargs=URL_KWARGS.get(name))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(re.findall(r"<h1\b", response.content.decode())) == 1, url
+
+
+def test_unknown_path_answers_404_page_with_one_h1(client, seed):
+    response = client.get("/zh-hans/no-such-page/")
+    assert response.status_code == 404
+    assert len(re.findall(r"<h1\b", response.content.decode())) == 1
+    assert "找不到页面" in page_text(response)
+
+
+def test_footer_shows_site_settings(client, seed):
+    content = client.get("/zh-hans/").content.decode()
+    assert "主办：浙江省人民政府办公厅" in content
+    assert "浙ICP备" in content
+
+
+def test_government_page_counts_published_departments(client, seed):
+    text = page_text(client.get("/en/government/"))
+    assert "People’s Government of Zhejiang Province" in text
+    assert "1 department is published." in text
