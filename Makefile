@@ -22,6 +22,7 @@ seed: migrate
 	$(BIN)/python manage.py load_initial_data
 
 run: seed
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -1,12 +1,10 @@
-from adminsortable2.admin import SortableInlineAdminMixin
-from modeltranslation.admin import TranslationTabularInline
+from portal.admin import SortableTranslationInline
 
 from .models import Contact
 
 
-class ContactInline(SortableInlineAdminMixin, TranslationTabularInline):
+class ContactInline(SortableTranslationInline):
     """Edited on the department's change page, like everything else on its page."""
 
     model = Contact
     fields = ["kind", "label", "value", "code"]
-    extra = 0

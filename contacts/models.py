@@ -92,28 +92,35 @@ class Contact(DepartmentChild):
                 self.validate_value(value, field)
 
     def validate_value(self, value, field):
-        value = value.strip()
+        error = self.value_error(value.strip())
+        if error:
+            raise ValidationError({field: error})
+
+    def value_error(self, value):
+        """The ValidationError for a value unfit for this kind, or None."""
         if self.kind in TELEPHONE_KINDS and not PHONE_PATTERN.match(value):
-            raise ValidationError(
-                {field: _("Enter a telephone number such as 0571-87286688.")},
-                code="invalid_phone",
+            return ValidationError(
+                _("Enter a telephone number such as 0571-87286688."), code="invalid_phone"
             )
-        if self.kind == ContactKind.EMAIL:
-            try:
-                EmailValidator()(value)
-            except ValidationError:
-                raise ValidationError(
-                    {field: _("Enter a valid email address.")}, code="invalid_email"
-                ) from None
-        if self.kind == ContactKind.WEBSITE:
-            try:
-                URLValidator(schemes=["http", "https"])(value)
-            except ValidationError:
-                raise ValidationError(
-                    {field: _("Enter a full web address starting with http:// or https://.")},
-                    code="invalid_url",
-                ) from None
         if self.kind == ContactKind.POSTCODE and not POSTCODE_PATTERN.match(value):
-            raise ValidationError(
-                {field: _("Enter a six-digit postcode.")}, code="invalid_postcode"
-            )
+            return ValidationError(_("Enter a six-digit postcode."), code="invalid_postcode")
+        validators = {
+            ContactKind.EMAIL: (
+                EmailValidator(),
+                ValidationError(_("Enter a valid email address."), code="invalid_email"),
+            ),
+            ContactKind.WEBSITE: (
+                URLValidator(schemes=["http", "https"]),
+                ValidationError(
+                    _("Enter a full web address starting with http:// or https://."),
+                    code="invalid_url",
+                ),
+            ),
+        }
+        if self.kind in validators:
+            validator, error = validators[self.kind]
+            try:
+                validator(value)
+            except ValidationError:
+                return error
+        return None

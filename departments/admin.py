@@ -1,31 +1,29 @@
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from contacts.admin import ContactInline
+from portal.admin import SortableTranslationInline
 
 from .forms import InstitutionForm, InstitutionInlineFormSet
 from .models import AffiliatedUnit, Department, Government, Institution, Responsibility
 
 
-class ResponsibilityInline(SortableInlineAdminMixin, TranslationTabularInline):
+class ResponsibilityInline(SortableTranslationInline):
     model = Responsibility
     fields = ["text", "code"]
-    extra = 0
 
 
-class InstitutionInline(SortableInlineAdminMixin, TranslationTabularInline):
+class InstitutionInline(SortableTranslationInline):
     model = Institution
     form = InstitutionForm
     formset = InstitutionInlineFormSet
     fields = ["name", "full_name", "routine_work_handled_by", "code"]
-    extra = 0
 
 
-class AffiliatedUnitInline(SortableInlineAdminMixin, TranslationTabularInline):
+class AffiliatedUnitInline(SortableTranslationInline):
     model = AffiliatedUnit
     fields = ["name", "relation", "code"]
-    extra = 0
 
 
 @admin.register(Department)

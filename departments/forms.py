@@ -23,6 +23,7 @@ class InstitutionForm(forms.ModelForm):
     class Meta:
         model = Institution
         fields = ["name", "full_name", "routine_work_handled_by", "code"]
+        widgets = {"routine_work_handled_by": forms.SelectMultiple(attrs={"size": 4})}
 
     def clean_routine_work_handled_by(self):
         handlers = self.cleaned_data["routine_work_handled_by"]

@@ -1,7 +1,23 @@
+from adminsortable2.admin import SortableInlineAdminMixin, SortableTabularInline
+from django import forms
 from django.contrib import admin
-from modeltranslation.admin import TabbedTranslationAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from .models import SiteSettings
+
+admin.site.site_header = _("Departmental portal administration")
+admin.site.site_title = _("Departmental portal")
+admin.site.index_title = _("Content")
+
+
+class SortableTranslationInline(SortableInlineAdminMixin, TranslationTabularInline):
+    """A department's ordered, translated rows: drag to reorder, one tab per language."""
+
+    template = SortableTabularInline.template
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
 
 @admin.register(SiteSettings)

@@ -1,0 +1,43 @@
+import pytest
+from django.utils import translation
+
+from portal.text import item_number, join_list, number_in_words
+
+
+@pytest.mark.parametrize(
+    ("number", "english", "chinese"),
+    [
+        (0, "zero", "零"),
+        (1, "one", "一"),
+        (4, "four", "四"),
+        (10, "ten", "十"),
+        (16, "sixteen", "十六"),
+        (20, "twenty", "二十"),
+        (22, "twenty-two", "二十二"),
+        (99, "ninety-nine", "九十九"),
+        (100, "100", "100"),
+    ],
+)
+def test_numbers_in_words(number, english, chinese):
+    assert number_in_words(number, "en") == english
+    assert number_in_words(number, "zh-hans") == chinese
+
+
+def test_item_numbers_per_language():
+    assert item_number(4, "en") == "(4)"
+    assert item_number(16, "zh-hans") == "（十六）"
+
+
+@pytest.mark.parametrize(
+    ("items", "english", "chinese"),
+    [
+        (["A"], "A", "A"),
+        (["A", "B"], "A and B", "A和B"),
+        (["A", "B", "C"], "A, B, and C", "A、B和C"),
+    ],
+)
+def test_lists_join_as_sentences(items, english, chinese):
+    with translation.override("en"):
+        assert join_list(items) == english
+    with translation.override("zh-hans"):
+        assert join_list(items) == chinese
