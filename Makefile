@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed superuser lint messages
+.PHONY: run test install browser migrate seed superuser lint messages
+
+# Browser tests drive Debian's Chromium (a test tool's own browser download does
+# not work here); CJK fonts make the Chinese pages render in screenshots and PDFs.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +29,14 @@ run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh 2>/dev/null | grep -q .; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then apt_get="apt-get"; \
+	elif sudo -n true 2>/dev/null; then apt_get="sudo apt-get"; \
+	else echo "Browser tests need: apt-get install -y $(BROWSER_PACKAGES)"; exit 0; fi; \
+	$$apt_get update -qq && DEBIAN_FRONTEND=noninteractive $$apt_get install -y -qq $(BROWSER_PACKAGES)
+
+test: install browser
 	$(BIN)/python -m pytest
 
 superuser: migrate

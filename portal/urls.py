@@ -15,5 +15,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("government/", views.GovernmentView.as_view(), name="government"),
+    path("display/", views.DisplaySettingsView.as_view(), name="display_settings"),
     path("government/structure/", include("departments.urls")),
 )

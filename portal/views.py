@@ -1,6 +1,11 @@
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from departments.models import Government
+
+from . import display
 
 
 class HomeView(TemplateView):
@@ -24,3 +29,31 @@ class GovernmentView(ListView):
 
     def get_queryset(self):
         return Government.objects.with_published_department_count()
+
+
+class DisplaySettingsView(TemplateView):
+    """Switches the elderly-friendly display mode, or shows the choice.
+
+    ``?mode=elderly|standard&next=/path/`` remembers the mode in a cookie and
+    returns to ``next``; without ``mode`` the page offers both modes.
+    Template: ``portal/display_settings.html``; context: ``next``, ``error``.
+    """
+
+    template_name = "portal/display_settings.html"
+
+    def get(self, request, *args, **kwargs):
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = ""
+        mode = request.GET.get("mode")
+        if mode is None:
+            return self.render_to_response(self.get_context_data(next=next_url))
+        if mode not in display.MODES:
+            context = self.get_context_data(
+                next=next_url, error=_("Unknown display mode. Choose one of the modes below.")
+            )
+            return self.render_to_response(context, status=400)
+        response = redirect(next_url or request.path)
+        return display.remember_display_mode(response, mode)

@@ -1,7 +1,12 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal import display
 
 register = template.Library()
 
@@ -28,3 +33,20 @@ def language_versions(context):
             }
         )
     return versions
+
+
+@register.simple_tag(takes_context=True)
+def display_mode_toggle(context):
+    """The link that switches to the other display mode and comes back to this page."""
+    request = context["request"]
+    elderly = getattr(request, "display_mode", display.STANDARD) == display.ELDERLY
+    query = urlencode(
+        {"mode": display.STANDARD if elderly else display.ELDERLY, "next": request.get_full_path()}
+    )
+    return {
+        "url": f"{reverse('display_settings')}?{query}",
+        "label": _("Standard text") if elderly else _("Large text"),
+        "description": _("Switch back to the standard display")
+        if elderly
+        else _("Switch to the elderly-friendly display: large text and high contrast"),
+    }
