@@ -2,6 +2,15 @@
 (function () {
   "use strict";
 
+  function openedBySite() {
+    try {
+      return Boolean(window.opener) && window.opener.location.origin === window.location.origin;
+    } catch (error) {
+      // Reading another site's location throws: that site opened us, not ours.
+      return false;
+    }
+  }
+
   function ready() {
     var print = document.querySelector('[data-action="print"]');
     if (print) {
@@ -11,7 +20,7 @@
     // Scripts may only close windows that a script opened, so "Close" is
     // offered only in a window the site opened.
     var close = document.querySelector('[data-action="close"]');
-    if (close && window.opener) {
+    if (close && openedBySite()) {
       close.hidden = false;
       close.addEventListener("click", function () { window.close(); });
     }
