@@ -1,12 +1,33 @@
 from adminsortable2.admin import SortableAdminBase
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from contacts.admin import ContactInline
 from portal.admin import SortableTranslationInline
 
-from .forms import InstitutionForm, InstitutionInlineFormSet
-from .models import AffiliatedUnit, Department, Government, Institution, Responsibility
+from . import services
+from .comparison import compare_versions
+from .forms import InstitutionForm, InstitutionInlineFormSet, PublishForm
+from .images import CleanImageFormField
+from .models import (
+    AffiliatedUnit,
+    Department,
+    Government,
+    Institution,
+    Leader,
+    PublicationState,
+    Responsibility,
+)
 
 
 class ResponsibilityInline(SortableTranslationInline):
@@ -26,22 +47,247 @@ class AffiliatedUnitInline(SortableTranslationInline):
     fields = ["name", "relation", "code"]
 
 
+class LeaderInline(SortableTranslationInline):
+    model = Leader
+    formfield_overrides = {
+        **SortableTranslationInline.formfield_overrides,
+        models.ImageField: {"form_class": CleanImageFormField},
+    }
+    fields = ["name", "post", "duties", "biography", "photo", "photo_alt", "code"]
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("publication state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return PublicationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in PublicationState.values:
+            return queryset
+        wanted = {
+            department.pk for department in queryset if department.publication_state == self.value()
+        }
+        return queryset.filter(pk__in=wanted)
+
+
 @admin.register(Department)
-class DepartmentAdmin(SortableAdminBase, TabbedTranslationAdmin):
-    list_display = ["name", "kind", "government", "published_at", "is_published"]
-    list_filter = ["is_published", "kind", "government"]
+class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
+    """Drafts of the departments the user is assigned to (all of them for superusers).
+
+    Saving changes the draft; publishers publish, schedule or withdraw it from
+    the change page. Another department's URLs answer 404, whatever the path.
+    """
+
+    list_display = ["name", "kind", "government", "state_label", "published_at"]
+    list_filter = [PublicationStateFilter, "kind", "government"]
     search_fields = ["name_en", "name_zh_hans", "slug", "introduction_en", "introduction_zh_hans"]
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["editors"]
+    inlines = [
+        ResponsibilityInline,
+        InstitutionInline,
+        AffiliatedUnitInline,
+        LeaderInline,
+        ContactInline,
+    ]
+    object_history_template = "admin/departments/department/object_history.html"
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "government", "kind"]}),
         (None, {"fields": ["introduction"]}),
-        (None, {"fields": ["published_at", "is_published", "sort_order"]}),
+        (gettext_lazy("Emblem"), {"fields": ["emblem", "emblem_alt"]}),
+        (None, {"fields": ["published_at", "sort_order"]}),
+        (gettext_lazy("Who may edit"), {"fields": ["editors"]}),
     ]
-    inlines = [ResponsibilityInline, InstitutionInline, AffiliatedUnitInline, ContactInline]
+    formfield_overrides = {models.ImageField: {"form_class": CleanImageFormField}}
 
-    def view_on_site(self, obj):
-        return obj.get_absolute_url()
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Only superusers assign departments to staff.
+        return [
+            (name, options) for name, options in fieldsets if "editors" not in options["fields"]
+        ]
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return exclude if request.user.is_superuser else [*exclude, "editors"]
+
+    # Access: every view goes through get_queryset, and a department outside
+    # it is answered with 404 rather than the admin's redirect to the index.
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user).with_publication_state()
+
+    def get_accessible_object(self, request, object_id):
+        department = self.get_object(request, object_id)
+        if department is None:
+            raise Http404(_("No department you may edit has this address."))
+        return department
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_edit(request, obj))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self.may_edit(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_publish_permission(self, request, obj):
+        user = request.user
+        return user.has_perm("departments.publish_department") and self.may_edit(request, obj)
+
+    def may_edit(self, request, obj):
+        return Department.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        department = self.get_accessible_object(request, object_id)
+        context = {
+            "publication_state": department.publication_state,
+            "publication_state_label": PublicationState(department.publication_state).label,
+            "scheduled_from": department.scheduled_from,
+            "can_publish": self.has_publish_permission(request, department),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.get_accessible_object(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        department = self.get_accessible_object(request, object_id)
+        versions = Version.objects.get_for_object(department).select_related("revision__user")
+        return super().history_view(
+            request, object_id, {"versions": versions, **(extra_context or {})}
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        department = self.get_accessible_object(request, object_id)
+        withdrawn_at = department.withdrawn_at
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            # Restoring brings back content only: the draft changed, and
+            # whether the department is withdrawn stays as it was.
+            Department.objects.filter(pk=department.pk).update(withdrawn_at=withdrawn_at)
+            services.mark_changed(department)
+        return response
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
+            services.mark_changed(form.instance)
+
+    @admin.display(description=gettext_lazy("state"))
+    def state_label(self, obj):
+        return PublicationState(obj.publication_state).label
+
+    # Publishing.
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path(
+                "<path:object_id>/publish/",
+                view(self.publish_view),
+                name="departments_department_publish",
+            ),
+            path(
+                "<path:object_id>/withdraw/",
+                view(self.withdraw_view),
+                name="departments_department_withdraw",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name="departments_department_compare",
+            ),
+        ] + super().get_urls()
+
+    def publishing_context(self, request, department, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": department,
+            "title": title,
+            "publication_state_label": PublicationState(department.publication_state).label,
+            "scheduled_from": department.scheduled_from,
+        }
+
+    def get_publishable_object(self, request, object_id):
+        department = self.get_accessible_object(request, object_id)
+        if not self.has_publish_permission(request, department):
+            raise PermissionDenied
+        return department
+
+    def publish_view(self, request, object_id):
+        department = self.get_publishable_object(request, object_id)
+        form = PublishForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            services.publish(
+                department,
+                user=request.user,
+                live_from=form.cleaned_data["live_from"],
+                update_date=form.cleaned_data["update_date"],
+            )
+            if form.cleaned_data["live_from"]:
+                self.message_user(request, _("The publication is scheduled."), messages.SUCCESS)
+            else:
+                self.message_user(request, _("The department is published."), messages.SUCCESS)
+            return redirect(reverse("admin:departments_department_change", args=[department.pk]))
+        context = self.publishing_context(
+            request, department, _("Publish %(name)s") % {"name": department}
+        )
+        context["form"] = form
+        return TemplateResponse(request, "admin/departments/department/publish.html", context)
+
+    def withdraw_view(self, request, object_id):
+        department = self.get_publishable_object(request, object_id)
+        if request.method == "POST":
+            with transaction.atomic():
+                services.withdraw(department, user=request.user)
+            self.message_user(
+                request, _("The department is withdrawn from the public pages."), messages.SUCCESS
+            )
+            return redirect(reverse("admin:departments_department_change", args=[department.pk]))
+        context = self.publishing_context(
+            request, department, _("Withdraw %(name)s") % {"name": department}
+        )
+        return TemplateResponse(request, "admin/departments/department/withdraw.html", context)
+
+    def compare_view(self, request, object_id):
+        department = self.get_accessible_object(request, object_id)
+        versions = Version.objects.get_for_object(department)
+        try:
+            older = versions.get(pk=request.GET.get("from"))
+            newer = versions.get(pk=request.GET.get("to"))
+        except (Version.DoesNotExist, ValueError):
+            raise Http404(_("Choose two revisions of this department to compare.")) from None
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = self.publishing_context(
+            request, department, _("Changes to %(name)s") % {"name": department}
+        )
+        context.update(older=older, newer=newer, changes=compare_versions(older, newer))
+        return TemplateResponse(request, "admin/departments/department/compare.html", context)
 
 
 @admin.register(Government)

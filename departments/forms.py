@@ -1,6 +1,9 @@
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Institution, validate_handlers
 
@@ -32,3 +35,28 @@ class InstitutionForm(forms.ModelForm):
         except ValidationError as error:
             raise forms.ValidationError(error.messages, code=error.code) from None
         return handlers
+
+
+class PublishForm(forms.Form):
+    """When a publication goes live, and whether the page's date follows it."""
+
+    live_from = forms.SplitDateTimeField(
+        label=_("Go live at"),
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=_("Beijing time. Leave empty to publish now."),
+    )
+    update_date = forms.BooleanField(
+        label=_("Show the moment it goes live as the page's date"),
+        required=False,
+        initial=True,
+    )
+
+    def clean_live_from(self):
+        live_from = self.cleaned_data["live_from"]
+        if live_from and live_from <= timezone.now():
+            raise forms.ValidationError(
+                _("Choose a moment in the future, or leave it empty to publish now."),
+                code="in_the_past",
+            )
+        return live_from

@@ -3,18 +3,43 @@
 A ``Government`` (the People's Government of Zhejiang Province) has many
 ``Department``s. Each department lists its numbered ``Responsibility`` items,
 its internal ``Institution``s (some of which handle the routine work of
-another) and its ``AffiliatedUnit``s. Contact details live in the ``contacts``
-app. Children are identified by a code that is unique within their
-department, so that fixtures and imports address them by natural key.
+another), its ``AffiliatedUnit``s and its ``Leader``s. Contact details live in
+the ``contacts`` app. Children are identified by a code that is unique within
+their department, so that fixtures and imports address them by natural key.
+
+Drafts and publications: the row editors change is the *draft* (``draft`` is
+empty). Publishing copies the draft and all its children into a *publication*
+row (``draft`` points at the draft) that goes live at ``live_from``. The public
+pages show, per draft, the publication with the latest ``live_from`` that has
+passed, so a scheduled publication takes over at its moment without any job.
+See ``departments.services`` for publishing.
 """
 
+import logging
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .images import generate_renditions
+
+logger = logging.getLogger(__name__)
+
+
+def ensure_renditions(image):
+    """Smaller copies of a saved image for the public pages; made once, kept for publications."""
+    if not image:
+        return
+    try:
+        generate_renditions(image)
+    except (OSError, ValueError):
+        # A missing or unreadable original must not stop the save; the page
+        # then shows the image without smaller sizes.
+        logger.exception("Could not make renditions of %s", image.name)
 
 
 def generate_code():
@@ -29,11 +54,15 @@ class SlugManager(models.Manager):
 
 class GovernmentQuerySet(models.QuerySet):
     def with_published_department_count(self):
-        return self.annotate(
-            department_count=models.Count(
-                "departments", filter=models.Q(departments__is_published=True)
-            )
+        live = (
+            Department.objects.published()
+            .filter(government=models.OuterRef("pk"))
+            .order_by()
+            .values("government")
+            .annotate(count=models.Count("pk"))
+            .values("count")
         )
+        return self.annotate(department_count=models.functions.Coalesce(models.Subquery(live), 0))
 
 
 class GovernmentManager(SlugManager.from_queryset(GovernmentQuerySet)):
@@ -71,9 +100,51 @@ class DepartmentKind(models.TextChoices):
     PUBLIC_INSTITUTION = "public-institution", _("Directly affiliated public institution")
 
 
+class PublicationState(models.TextChoices):
+    DRAFT_ONLY = "draft-only", _("Draft only")
+    PUBLISHED = "published", _("Published")
+    CHANGED = "changed", _("Published, with unpublished changes")
+    SCHEDULED = "scheduled", _("Scheduled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class DepartmentQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+    def drafts(self):
+        """The rows editors work on."""
+        return self.filter(draft__isnull=True)
+
+    def published(self, at=None):
+        """The publications the public sees now (or at ``at``): one per department at most."""
+        at = at or timezone.now()
+        newer_live = Department.objects.filter(
+            draft=models.OuterRef("draft"),
+            live_from__lte=at,
+            live_from__gt=models.OuterRef("live_from"),
+        )
+        return self.filter(draft__isnull=False, live_from__lte=at).exclude(
+            models.Exists(newer_live)
+        )
+
+    def editable_by(self, user):
+        """Drafts the user may edit: all for superusers, else those assigned to them."""
+        drafts = self.drafts()
+        if user.is_superuser:
+            return drafts
+        if not user.is_active or not user.is_staff:
+            return drafts.none()
+        return drafts.filter(editors=user)
+
+    def with_publication_state(self):
+        """Annotates what ``publication_state`` needs, in the same query."""
+        now = timezone.now()
+        live = Department.objects.published(at=now).filter(draft=models.OuterRef("pk"))
+        scheduled = Department.objects.filter(draft=models.OuterRef("pk"), live_from__gt=now)
+        return self.annotate(
+            live_content_changed_at=models.Subquery(live.values("content_changed_at")[:1]),
+            scheduled_from=models.Subquery(
+                scheduled.order_by("-live_from").values("live_from")[:1]
+            ),
+        )
 
     def with_structure(self):
         """Everything the structure page renders, in a fixed number of queries."""
@@ -85,11 +156,13 @@ class DepartmentQuerySet(models.QuerySet):
             ),
             "affiliated_units",
             "contacts",
+            "leaders",
         )
 
 
-class DepartmentManager(SlugManager.from_queryset(DepartmentQuerySet)):
-    pass
+class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug, draft__isnull=True)
 
 
 class Department(models.Model):
@@ -104,7 +177,6 @@ class Department(models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=100,
-        unique=True,
         help_text=_("Part of the page's address; the same in every language."),
     )
     kind = models.CharField(
@@ -124,12 +196,46 @@ class Department(models.Model):
         default=timezone.now,
         help_text=_("Shown on the page as its date, in Beijing time."),
     )
-    is_published = models.BooleanField(
-        _("published"),
-        default=False,
-        help_text=_("Only published departments are visible to the public."),
+    emblem = models.ImageField(
+        _("emblem"),
+        upload_to="emblems/",
+        blank=True,
+        width_field="emblem_width",
+        height_field="emblem_height",
+        help_text=_("PNG, JPEG or WebP, at most 10 MB."),
+    )
+    emblem_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    emblem_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    emblem_alt = models.CharField(
+        _("emblem description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Read out to blind visitors instead of the emblem; required with an emblem."),
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editors"),
+        blank=True,
+        related_name="assigned_departments",
+        help_text=_("Staff who may edit (and, as publishers, publish) this department."),
+    )
+
+    # Publication bookkeeping; see the module docstring.
+    draft = models.ForeignKey(
+        "self",
+        verbose_name=_("draft"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="publications",
+    )
+    live_from = models.DateTimeField(_("live from"), null=True, blank=True, editable=False)
+    content_changed_at = models.DateTimeField(
+        _("content changed"), default=timezone.now, editable=False
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
 
     objects = DepartmentManager()
 
@@ -137,15 +243,54 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["sort_order", "pk"]
+        permissions = [("publish_department", _("Can publish and withdraw departments"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(draft__isnull=True),
+                name="unique_draft_slug",
+            )
+        ]
+        indexes = [models.Index(fields=["draft", "live_from"], name="department_publication_idx")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ensure_renditions(self.emblem)
 
     def get_absolute_url(self):
         return reverse("departments:department_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_preview_url(self):
+        return reverse("departments:department_preview", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.emblem and not self.emblem_alt:
+            raise ValidationError(
+                {"emblem_alt": _("Describe the emblem for visitors who cannot see it.")},
+                code="alt_required",
+            )
+
+    @property
+    def is_draft(self):
+        return self.draft_id is None
+
+    @property
+    def publication_state(self):
+        """Needs ``with_publication_state()``; one of ``PublicationState``."""
+        if self.scheduled_from:
+            return PublicationState.SCHEDULED
+        if self.live_content_changed_at is None:
+            return PublicationState.WITHDRAWN if self.withdrawn_at else PublicationState.DRAFT_ONLY
+        if self.content_changed_at > self.live_content_changed_at:
+            return PublicationState.CHANGED
+        return PublicationState.PUBLISHED
 
     @staticmethod
     def group_by_kind(departments):
@@ -183,7 +328,7 @@ class Department(models.Model):
 
 class DepartmentChildManager(models.Manager):
     def get_by_natural_key(self, department_slug, code):
-        return self.get(department__slug=department_slug, code=code)
+        return self.get(department__slug=department_slug, department__draft__isnull=True, code=code)
 
 
 class DepartmentChild(models.Model):
@@ -319,6 +464,60 @@ class AffiliatedUnit(DepartmentChild):
 
     def __str__(self):
         return self.name
+
+
+class Leader(DepartmentChild):
+    """A leader of a department, disclosed by law (Regulations on Government Information
+    Disclosure, art. 20): name, post, areas of responsibility, short CV and photo."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="leaders",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    post = models.CharField(_("post"), max_length=200)
+    duties = models.TextField(_("areas of responsibility"), blank=True)
+    biography = models.TextField(_("short CV"), blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="leaders/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text=_("PNG, JPEG or WebP, at most 10 MB."),
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Read out to blind visitors instead of the photo; required with a photo."),
+    )
+
+    class Meta(DepartmentChild.Meta):
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "code"], name="unique_leader_code")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.post})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ensure_renditions(self.photo)
+
+    def clean(self):
+        super().clean()
+        if self.photo and not self.photo_alt:
+            raise ValidationError(
+                {"photo_alt": _("Describe the photo for visitors who cannot see it.")},
+                code="alt_required",
+            )
 
 
 def validate_handlers(institution, handlers):

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import AffiliatedUnit, Department, Government, Institution, Responsibility
+from .models import AffiliatedUnit, Department, Government, Institution, Leader, Responsibility
 
 
 @register(Government)
@@ -11,7 +11,7 @@ class GovernmentTranslationOptions(TranslationOptions):
 
 @register(Department)
 class DepartmentTranslationOptions(TranslationOptions):
-    fields = ("name", "introduction")
+    fields = ("name", "introduction", "emblem_alt")
     required_languages = {"en": ("name",), "zh-hans": ("name",)}
 
 
@@ -31,3 +31,9 @@ class InstitutionTranslationOptions(TranslationOptions):
 class AffiliatedUnitTranslationOptions(TranslationOptions):
     fields = ("name",)
     required_languages = ("en",)
+
+
+@register(Leader)
+class LeaderTranslationOptions(TranslationOptions):
+    fields = ("name", "post", "duties", "biography", "photo_alt")
+    required_languages = {"en": ("name", "post"), "zh-hans": ("name", "post")}

@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.views.generic import DetailView, ListView
 
 from .models import Department
@@ -35,3 +36,25 @@ class DepartmentDetailView(DetailView):
 
     def get_queryset(self):
         return Department.objects.published().with_structure()
+
+
+class DepartmentPreviewView(DepartmentDetailView):
+    """The draft of a :model:`departments.Department`, exactly as publishing would show it.
+
+    Only staff who may edit the department can open it; anonymous visitors are
+    sent to the login page and other staff get a 404. Never cached.
+    Template: ``departments/department_detail.html`` with ``is_preview``.
+    """
+
+    extra_context = {"is_preview": True}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_queryset(self):
+        return Department.objects.editable_by(self.request.user).with_structure()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "adminsortable2",
+    "reversion",
     "django_static_jquery_ui",
     "portal",
     "departments",

@@ -6,14 +6,16 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from departments.models import Department, Government
-from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE
+from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
+from departments.services import publish
 
 
 @pytest.fixture
 def seed(db):
-    """The seed content of a fresh install."""
+    """The seed content of a fresh install, published; returns the draft."""
     call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
-    return Department.objects.get(slug="public-security")
+    publish_seed()
+    return Department.objects.drafts().get(slug="public-security")
 
 
 @pytest.fixture
@@ -25,7 +27,7 @@ def government(db):
 
 @pytest.fixture
 def make_department(government):
-    def make(slug="transport", **fields):
+    def make(slug="transport", publish_now=True, **fields):
         values = {
             "government": government,
             "slug": slug,
@@ -34,12 +36,25 @@ def make_department(government):
             "introduction_en": "An introduction.",
             "introduction_zh_hans": "简介。",
             "published_at": timezone.now(),
-            "is_published": True,
         }
         values.update(fields)
-        return Department.objects.create(**values)
+        department = Department.objects.create(**values)
+        if publish_now:
+            publish(department)
+        return department
 
     return make
+
+
+@pytest.fixture
+def republish():
+    """Publishes a draft after a test changed it directly, as a publisher would."""
+
+    def run(draft):
+        publish(draft, update_date=False)
+        return draft
+
+    return run
 
 
 def page_text(response):

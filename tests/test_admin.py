@@ -8,6 +8,7 @@ from tests.admin_forms import form_data
 from tests.conftest import page_text
 
 CHANGE_URL = "/admin/departments/department/{}/change/"
+PUBLISH_URL = "/admin/departments/department/{}/publish/"
 PUBLIC_URL = "/en/government/structure/public-security/"
 
 
@@ -61,18 +62,22 @@ def test_reordering_a_responsibility_in_the_admin_reorders_the_public_page(
     data["responsibilities-15-sort_order"] = "1"
     response = staff_client.post(CHANGE_URL.format(seed.pk), data)
     assert response.status_code == 302, page_text(response)[:2000]
+    assert staff_client.post(PUBLISH_URL.format(seed.pk), {"update_date": "on"}).status_code == 302
     text = page_text(client.get(PUBLIC_URL))
     assert "(1) Completing other tasks assigned by the Provincial Party Committee" in text
     assert "(2) Drafting local laws and regulations" in text
 
 
-def test_saving_changes_the_public_page_on_the_next_request(staff_client, client, seed):
-    assert "Hangzhou" in page_text(client.get(PUBLIC_URL))
+def test_publishing_a_saved_draft_changes_the_public_page_on_the_next_request(
+    staff_client, client, seed
+):
     data = form_data(change_page(staff_client, seed))
     data["name_en"] = "Department of Public Security (renamed)"
     data["name_zh_hans"] = "浙江省公安厅（新）"
     response = staff_client.post(CHANGE_URL.format(seed.pk), data)
     assert response.status_code == 302
+    assert "(renamed)" not in client.get(PUBLIC_URL).content.decode()
+    assert staff_client.post(PUBLISH_URL.format(seed.pk), {}).status_code == 302
     assert (
         "<h1>Department of Public Security (renamed)</h1>"
         in client.get(PUBLIC_URL).content.decode()

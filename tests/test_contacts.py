@@ -58,8 +58,9 @@ def test_each_kind_links_as_a_citizen_expects(department, kind, value, href):
     assert contact.href == href
 
 
-def test_label_defaults_to_the_kind_in_each_language(client, department):
+def test_label_defaults_to_the_kind_in_each_language(client, department, republish):
     department.contacts.create(kind=ContactKind.OFFICE_HOURS, value_en="Mon–Fri 9:00–17:00")
+    republish(department)
     assert "Office hours:" in client.get(department.get_absolute_url()).content.decode()
     zh = client.get(f"/zh-hans/government/structure/{department.slug}/").content.decode()
     assert "办公时间：" in zh

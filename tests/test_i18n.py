@@ -64,5 +64,5 @@ def test_directory_groups_departments_by_kind_in_each_language(client, seed, mak
 
 
 def test_directory_hides_unpublished_departments(client, seed, make_department):
-    make_department("draft-only", is_published=False, name_en="Secret Draft")
+    make_department("draft-only", publish_now=False, name_en="Secret Draft")
     assert "Secret Draft" not in page_text(client.get("/en/government/structure/"))

@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE  # noqa: E402
+from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed  # noqa: E402
 
 # Screenshots and PDFs for people to look at; /test-artifacts/ is ignored by git.
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -82,10 +82,6 @@ def public_page_params():
     ]
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives Chromium against the live server")
-
-
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
@@ -120,6 +116,7 @@ def artifacts():
 def site_url(live_server, transactional_db):
     """The live server's address, serving the seed content of a fresh install."""
     call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
+    publish_seed()
     return live_server.url
 
 

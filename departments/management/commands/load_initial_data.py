@@ -4,13 +4,13 @@ from django.db import transaction
 from departments.models import Department
 from portal.models import SiteSettings
 
-from ...seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE
+from ...seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Load the seed content (site settings and the Department of Public Security) "
-        "on a fresh install. Content that already exists is left alone, so running "
+        "Load and publish the seed content (site settings and the Department of Public "
+        "Security) on a fresh install. Content that already exists is left alone, so running "
         "it again never overwrites editors' work."
     )
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write("Departments already present; seed content not loaded again.")
             else:
                 call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+                published = publish_seed()
                 self.stdout.write(
-                    self.style.SUCCESS(f"Loaded {Department.objects.count()} seed department(s).")
+                    self.style.SUCCESS(f"Loaded and published {published} seed department(s).")
                 )

@@ -1,0 +1,120 @@
+"""Publishing: operations that span a department and all its children.
+
+A publication is a copy of the draft and every child row, made with bulk
+inserts so that no signal (and no revision of django-reversion) fires for the
+copies; the revision that records a publish is written here explicitly.
+"""
+
+import reversion
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import Contact
+
+from .models import AffiliatedUnit, Department, Institution, Leader, Responsibility
+
+
+class PublishingError(Exception):
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
+
+
+# Children copied with a publication, in dependency order.
+CHILD_MODELS = [Responsibility, Institution, AffiliatedUnit, Contact, Leader]
+
+
+def _copy_fields(instance, **overrides):
+    values = {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
+    values.update(overrides)
+    return type(instance)(**values)
+
+
+def _copy_department(draft, live_from, published_at):
+    copy = _copy_fields(
+        draft, draft_id=draft.pk, live_from=live_from, published_at=published_at, withdrawn_at=None
+    )
+    (copy,) = Department.objects.bulk_create([copy])
+    for model in CHILD_MODELS:
+        children = list(model.objects.filter(department=draft))
+        copies = model.objects.bulk_create(
+            [_copy_fields(child, department_id=copy.pk) for child in children]
+        )
+        if model is Institution:
+            _copy_handlers(children, copies)
+    return copy
+
+
+def _copy_handlers(originals, copies):
+    """Re-points "routine work handled by" at the copied institutions."""
+    copy_of = {original.pk: copy.pk for original, copy in zip(originals, copies, strict=True)}
+    through = Institution.routine_work_handled_by.through
+    links = through.objects.filter(from_institution__in=copy_of)
+    through.objects.bulk_create(
+        through(
+            from_institution_id=copy_of[link.from_institution_id],
+            to_institution_id=copy_of[link.to_institution_id],
+        )
+        for link in links
+    )
+
+
+def _record(draft, user, comment):
+    with reversion.create_revision():
+        reversion.add_to_revision(draft)
+        reversion.set_comment(comment)
+        if user is not None and user.is_authenticated:
+            reversion.set_user(user)
+
+
+@transaction.atomic
+def publish(draft, *, user=None, live_from=None, update_date=True):
+    """Publish the draft now or at ``live_from``; returns the publication.
+
+    A newer scheduled publication replaces an older one; once a publication is
+    live, the ones it superseded are removed. With ``update_date`` the page's
+    date becomes the moment it goes live.
+    """
+    if not draft.is_draft:
+        raise PublishingError(_("Only a draft can be published."), code="not_a_draft")
+    now = timezone.now()
+    live_from = live_from or now
+    draft = Department.objects.select_for_update().get(pk=draft.pk)
+    draft.publications.filter(live_from__gt=now).delete()
+    publication = _copy_department(
+        draft, live_from, published_at=live_from if update_date else draft.published_at
+    )
+    superseded = Department.objects.filter(draft=draft, live_from__lte=now).exclude(
+        pk__in=Department.objects.published(at=now).filter(draft=draft).values("pk")
+    )
+    superseded.delete()
+    if draft.withdrawn_at:
+        Department.objects.filter(pk=draft.pk).update(withdrawn_at=None)
+    if live_from > now:
+        comment = _("Scheduled for publication at %(moment)s.") % {
+            "moment": timezone.localtime(live_from).strftime("%Y-%m-%d %H:%M")
+        }
+    else:
+        comment = _("Published.")
+    _record(draft, user, comment)
+    return publication
+
+
+@transaction.atomic
+def withdraw(draft, *, user=None):
+    """Take the department off the public pages (scheduled publications included)."""
+    if not draft.is_draft:
+        raise PublishingError(_("Only a draft can be withdrawn."), code="not_a_draft")
+    draft.publications.all().delete()
+    Department.objects.filter(pk=draft.pk).update(withdrawn_at=timezone.now())
+    _record(draft, user, _("Withdrawn from the public pages."))
+
+
+def mark_changed(draft):
+    """Record that the draft's content (or a child's) changed after its last publication."""
+    Department.objects.filter(pk=draft.pk).update(content_changed_at=timezone.now())
