@@ -1,14 +1,15 @@
-from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ParentBoundInlineFormSet
+
 from .models import Institution, validate_handlers
 
 
-class InstitutionInlineFormSet(CustomInlineFormSet):
+class InstitutionInlineFormSet(ParentBoundInlineFormSet):
     """Offers only the department's own institutions as handlers of routine work."""
 
     def add_fields(self, form, index):

@@ -1,6 +1,11 @@
-from adminsortable2.admin import SortableInlineAdminMixin, SortableTabularInline
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableInlineAdminMixin,
+    SortableTabularInline,
+)
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -12,10 +17,27 @@ admin.site.site_title = _("Departmental portal")
 admin.site.index_title = _("Content")
 
 
+class ParentBoundInlineFormSet(CustomInlineFormSet):
+    """Refuses a posted row id that belongs to another parent (a tampered form)."""
+
+    def _existing_object(self, pk):
+        row = super()._existing_object(pk)
+        if row is None and pk not in (None, ""):
+            others = self.model._default_manager.exclude(**{self.fk.name: self.instance})
+            try:
+                tampered = others.filter(pk=pk).exists()
+            except (TypeError, ValueError):
+                tampered = False
+            if tampered:
+                raise PermissionDenied
+        return row
+
+
 class SortableTranslationInline(SortableInlineAdminMixin, TranslationTabularInline):
     """A department's ordered, translated rows: drag to reorder, one tab per language."""
 
     template = SortableTabularInline.template
+    formset = ParentBoundInlineFormSet
     extra = 0
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 

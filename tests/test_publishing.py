@@ -1,0 +1,213 @@
+"""Nothing reaches citizens until a publisher publishes it, now or at a chosen moment."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from departments.models import Department, PublicationState
+from departments.services import PublishingError, publish, withdraw
+from tests.admin_forms import form_data
+from tests.conftest import page_text
+
+ADMIN = "/admin/departments/department/"
+EN_URL = "/en/government/structure/public-security/"
+ZH_URL = "/zh-hans/government/structure/public-security/"
+PREVIEW = "/{}/government/structure/public-security/preview/"
+
+
+def state_of(draft):
+    return Department.objects.drafts().with_publication_state().get(pk=draft.pk).publication_state
+
+
+def at(moment):
+    """Pretends the clock shows ``moment`` (nothing else runs: no job, no signal)."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+@pytest.fixture
+def publisher(seed, client):
+    user = get_user_model().objects.create_user("publisher", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Publisher"))
+    seed.editors.add(user)
+    client.force_login(user)
+    return user
+
+
+def rename(draft, english, chinese):
+    draft.name_en, draft.name_zh_hans = english, chinese
+    draft.save()
+
+
+def test_draft_changes_stay_off_the_public_pages_until_published(client, seed):
+    rename(seed, "Renamed Department", "改名的部门")
+    seed.responsibilities.filter(sort_order=1).update(text_en="Rewritten duty")
+    text = page_text(client.get(EN_URL))
+    assert "Renamed Department" not in text and "Rewritten duty" not in text
+    publish(seed)
+    text = page_text(client.get(EN_URL))
+    assert "Renamed Department" in text and "Rewritten duty" in text
+    assert "改名的部门" in page_text(client.get(ZH_URL))
+
+
+def test_editor_save_in_the_admin_changes_only_the_draft(client, seed):
+    editor = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    seed.editors.add(editor)
+    client.force_login(editor)
+    data = form_data(client.get(f"{ADMIN}{seed.pk}/change/"))
+    data["name_en"] = "Draft name"
+    assert client.post(f"{ADMIN}{seed.pk}/change/", data).status_code == 302
+    client.logout()
+    assert "Draft name" not in page_text(client.get(EN_URL))
+    assert state_of(seed) == PublicationState.CHANGED
+
+
+def test_scheduled_publication_goes_live_at_its_moment_without_a_job(client, seed):
+    moment = timezone.now() + timedelta(hours=2)
+    rename(seed, "Scheduled Name", "定时发布的名称")
+    publish(seed, live_from=moment)
+    assert "Scheduled Name" not in page_text(client.get(EN_URL))
+    with at(moment - timedelta(seconds=1)):
+        assert "Scheduled Name" not in page_text(client.get(EN_URL))
+    with at(moment):
+        assert "Scheduled Name" in page_text(client.get(EN_URL))
+        assert "定时发布的名称" in page_text(client.get(ZH_URL))
+        assert "Scheduled Name" in page_text(client.get("/en/government/structure/"))
+
+
+def test_page_date_follows_the_publication_unless_asked_not_to(client, seed):
+    moment = timezone.now() + timedelta(days=1)
+    publish(seed, live_from=moment)
+    with at(moment + timedelta(minutes=1)):
+        expected = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+        assert f"Date:{expected}" in page_text(client.get(EN_URL))
+    publish(seed, update_date=False)
+    assert "Date:2020-09-01 09:09" in page_text(client.get(EN_URL))
+
+
+def test_a_new_schedule_replaces_the_previous_one(seed):
+    first = timezone.now() + timedelta(hours=1)
+    second = timezone.now() + timedelta(hours=3)
+    publish(seed, live_from=first)
+    publish(seed, live_from=second)
+    scheduled = seed.publications.filter(live_from__gt=timezone.now())
+    assert list(scheduled.values_list("live_from", flat=True)) == [second]
+
+
+def test_superseded_publications_are_removed(seed):
+    publish(seed)
+    publish(seed)
+    assert seed.publications.count() == 1
+
+
+def test_withdrawn_department_leaves_every_public_page(client, seed):
+    withdraw(seed)
+    assert client.get(EN_URL).status_code == 404
+    assert client.get(ZH_URL).status_code == 404
+    assert "Department of Public Security" not in page_text(client.get("/en/government/structure/"))
+    assert state_of(seed) == PublicationState.WITHDRAWN
+    publish(seed)
+    assert client.get(EN_URL).status_code == 200
+    assert state_of(seed) == PublicationState.PUBLISHED
+
+
+def test_withdrawal_cancels_a_scheduled_publication(client, seed):
+    moment = timezone.now() + timedelta(hours=1)
+    publish(seed, live_from=moment)
+    withdraw(seed)
+    with at(moment + timedelta(hours=1)):
+        assert client.get(EN_URL).status_code == 404
+
+
+def test_only_drafts_can_be_published(seed):
+    publication = seed.publications.get()
+    with pytest.raises(PublishingError) as error:
+        publish(publication)
+    assert error.value.code == "not_a_draft"
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("nothing", PublicationState.PUBLISHED),
+        ("save", PublicationState.CHANGED),
+        ("schedule", PublicationState.SCHEDULED),
+        ("withdraw", PublicationState.WITHDRAWN),
+    ],
+)
+def test_admin_list_shows_each_state_at_a_glance(client, seed, setup, expected):
+    if setup == "save":
+        from departments.services import mark_changed
+
+        mark_changed(seed)
+    elif setup == "schedule":
+        publish(seed, live_from=timezone.now() + timedelta(hours=1))
+    elif setup == "withdraw":
+        withdraw(seed)
+    admin = get_user_model().objects.create_superuser("root", "r@example.org", "pw")
+    client.force_login(admin)
+    content = client.get(ADMIN).content.decode()
+    assert f'<td class="field-state_label">{expected.label}</td>' in content
+    filtered = client.get(ADMIN, {"state": expected.value}).content.decode()
+    assert "Department of Public Security of Zhejiang Province" in filtered
+
+
+def test_never_published_department_is_a_draft_only(make_department):
+    draft = make_department("new-bureau", publish_now=False)
+    assert state_of(draft) == PublicationState.DRAFT_ONLY
+
+
+def test_publisher_schedules_from_the_admin(client, seed, publisher):
+    moment = timezone.localtime() + timedelta(days=2)
+    response = client.post(
+        f"{ADMIN}{seed.pk}/publish/",
+        {"live_from_0": moment.strftime("%Y-%m-%d"), "live_from_1": moment.strftime("%H:%M:%S")},
+    )
+    assert response.status_code == 302
+    assert state_of(seed) == PublicationState.SCHEDULED
+
+
+def test_a_moment_in_the_past_is_refused(client, seed, publisher):
+    response = client.post(
+        f"{ADMIN}{seed.pk}/publish/", {"live_from_0": "2020-01-01", "live_from_1": "10:00:00"}
+    )
+    assert response.status_code == 200
+    assert "Choose a moment in the future" in response.content.decode()
+    assert state_of(seed) == PublicationState.PUBLISHED
+
+
+def test_publisher_withdraws_from_the_admin(client, seed, publisher):
+    assert client.get(f"{ADMIN}{seed.pk}/withdraw/").status_code == 200
+    assert client.post(f"{ADMIN}{seed.pk}/withdraw/").status_code == 302
+    client.logout()
+    assert client.get(EN_URL).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_staff_preview_the_draft_exactly_as_it_will_look(client, seed, publisher, language):
+    rename(seed, "Previewed Name", "预览中的名称")
+    response = client.get(PREVIEW.format(language))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert ("Previewed Name" if language == "en" else "预览中的名称") in text
+    assert response["Cache-Control"] == "private, no-store"
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+    client.logout()
+    assert "Previewed Name" not in page_text(client.get(EN_URL))
+
+
+def test_anonymous_visitors_cannot_open_the_preview(client, seed):
+    response = client.get(PREVIEW.format("en"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_preview_works_for_a_department_never_published(client, publisher, make_department):
+    draft = make_department("unseen", publish_now=False, name_en="Unseen Bureau")
+    draft.editors.add(publisher)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Unseen Bureau" in page_text(client.get(draft.get_preview_url()))
