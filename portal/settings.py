@@ -146,6 +146,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded images are served by the application on a developer's machine;
+# production serves MEDIA_ROOT from the web server and turns this off.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
 
 # Serve static files straight from the apps' folders until collectstatic has
 # run, so that a fresh clone works without a build step.

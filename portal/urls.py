@@ -1,8 +1,9 @@
 import os
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -18,3 +19,8 @@ urlpatterns += i18n_patterns(
     path("display/", views.DisplaySettingsView.as_view(), name="display_settings"),
     path("government/structure/", include("departments.urls")),
 )
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.+)$", views.serve_media),
+    ]

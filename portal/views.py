@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
+from django.views.static import serve
 
 from departments.models import Government
 
@@ -57,3 +59,8 @@ class DisplaySettingsView(TemplateView):
             return self.render_to_response(context, status=400)
         response = redirect(next_url or request.path)
         return display.remember_display_mode(response, mode)
+
+
+def serve_media(request, path):
+    """Uploaded files, when the application serves them itself (``SERVE_MEDIA``)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

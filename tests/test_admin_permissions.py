@@ -213,3 +213,18 @@ def test_inline_rows_are_the_drafts_only(as_user, editor, own, republish):
     assert Responsibility.objects.filter(text_en="Own duty").count() == 2
     data = form_data(as_user(editor).get(f"{ADMIN}{own.pk}/change/"))
     assert data["responsibilities-INITIAL_FORMS"] == "1"
+
+
+def test_autocomplete_offers_only_assigned_departments(as_user, editor, own, foreign):
+    response = as_user(editor).get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "departments",
+            "model_name": "responsibility",
+            "field_name": "department",
+            "term": "Department",
+        },
+    )
+    assert response.status_code == 200
+    names = [result["text"] for result in response.json()["results"]]
+    assert names == ["Own Department"]
