@@ -15,7 +15,7 @@ from reversion.models import Version
 from contacts.admin import ContactInline
 from portal.admin import SortableTranslationInline
 
-from . import services
+from . import revisions, services
 from .comparison import compare_versions
 from .forms import InstitutionForm, InstitutionInlineFormSet, PublishForm
 from .images import CleanImageFormField
@@ -28,6 +28,9 @@ from .models import (
     PublicationState,
     Responsibility,
 )
+
+# Before DepartmentAdmin exists: VersionAdmin would register the models itself.
+revisions.register()
 
 
 class ResponsibilityInline(SortableTranslationInline):

@@ -9,9 +9,12 @@ and added.
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from modeltranslation.translator import NotRegistered, translator
 
 from .models import Department, Institution
 
@@ -83,6 +86,9 @@ def _display(model, name, value, institution_names):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, datetime):
+        # Versions store the same moment in different time zones.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
@@ -94,11 +100,20 @@ def _institution_names(objects):
     }
 
 
+def _translated_fields(model):
+    """The base names of modeltranslation's fields; their per-language columns are compared."""
+    try:
+        return set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return set()
+
+
 def _field_changes(model, old_data, new_data, names):
     changes = []
+    hidden = HIDDEN_FIELDS | _translated_fields(model)
     for model_field in model._meta.get_fields():
         name = getattr(model_field, "name", None)
-        if name in HIDDEN_FIELDS or name not in (old_data.keys() | new_data.keys()):
+        if name in hidden or name not in (old_data.keys() | new_data.keys()):
             continue
         old = _display(model, name, old_data.get(name), names)
         new = _display(model, name, new_data.get(name), names)

@@ -22,8 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from .images import generate_renditions
 
@@ -40,6 +41,17 @@ def ensure_renditions(image):
         # A missing or unreadable original must not stop the save; the page
         # then shows the image without smaller sizes.
         logger.exception("Could not make renditions of %s", image.name)
+
+
+def require_alt_text(instance, field, message):
+    """An image needs its description in every language, for screen reader users."""
+    missing = {
+        build_localized_fieldname(field, language): ValidationError(message, code="alt_required")
+        for language, _name in settings.LANGUAGES
+        if not getattr(instance, build_localized_fieldname(field, language), "")
+    }
+    if missing:
+        raise ValidationError(missing)
 
 
 def generate_code():
@@ -123,6 +135,14 @@ class DepartmentQuerySet(models.QuerySet):
         )
         return self.filter(draft__isnull=False, live_from__lte=at).exclude(
             models.Exists(newer_live)
+        )
+
+    def named_like(self, text):
+        """Departments whose name, in either language, contains the text."""
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name_en__icontains=text) | models.Q(name_zh_hans__icontains=text)
         )
 
     def editable_by(self, user):
@@ -271,10 +291,9 @@ class Department(models.Model):
 
     def clean(self):
         super().clean()
-        if self.emblem and not self.emblem_alt:
-            raise ValidationError(
-                {"emblem_alt": _("Describe the emblem for visitors who cannot see it.")},
-                code="alt_required",
+        if self.emblem:
+            require_alt_text(
+                self, "emblem_alt", _("Describe the emblem for visitors who cannot see it.")
             )
 
     @property
@@ -424,7 +443,14 @@ class Institution(DepartmentChild):
 
     @property
     def display_full_name(self):
-        return self.full_name or self.name
+        """The full name in the active language, else the listed name in that language.
+
+        Not modeltranslation's fallback: an English full name in a Chinese
+        sentence would read worse than the Chinese short name.
+        """
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        own = getattr(self, build_localized_fieldname("full_name", language), None)
+        return own or self.name
 
     @property
     def handlers(self):
@@ -513,10 +539,9 @@ class Leader(DepartmentChild):
 
     def clean(self):
         super().clean()
-        if self.photo and not self.photo_alt:
-            raise ValidationError(
-                {"photo_alt": _("Describe the photo for visitors who cannot see it.")},
-                code="alt_required",
+        if self.photo:
+            require_alt_text(
+                self, "photo_alt", _("Describe the photo for visitors who cannot see it.")
             )
 
 

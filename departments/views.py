@@ -1,26 +1,37 @@
 from django.contrib.auth.views import redirect_to_login
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Department
+from .search import SearchQueryText, search
 
 
 class DepartmentListView(ListView):
     """The directory of published :model:`departments.Department`, grouped by kind.
 
-    Template: ``departments/department_list.html``; context: ``groups``, a list
-    of (kind label, departments) in the order of ``DepartmentKind``.
+    ``?name=`` filters by name in either language (the form works without
+    JavaScript; ``portal.js`` filters as one types). Template:
+    ``departments/department_list.html``; context: ``groups``, a list of
+    (kind label, departments) in the order of ``DepartmentKind``, ``name`` and
+    ``total``.
     """
 
     context_object_name = "departments"
 
+    def get_name_filter(self):
+        return " ".join(self.request.GET.get("name", "").split())[:100]
+
     def get_queryset(self):
-        return Department.objects.published().only(
-            "slug", "kind", "name_en", "name_zh_hans", "sort_order"
+        return (
+            Department.objects.published()
+            .named_like(self.get_name_filter())
+            .only("slug", "kind", "name_en", "name_zh_hans", "sort_order")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["groups"] = Department.group_by_kind(context["departments"])
+        context["name"] = self.get_name_filter()
+        context["total"] = len(context["departments"])
         return context
 
 
@@ -58,3 +69,18 @@ class DepartmentPreviewView(DepartmentDetailView):
 
     def get_queryset(self):
         return Department.objects.editable_by(self.request.user).with_structure()
+
+
+class SearchView(TemplateView):
+    """ "Which department handles this?": ranked hits across published departments.
+
+    Template: ``departments/search.html``; context: ``query`` (a
+    ``SearchQueryText``) and ``hits``. Empty, punctuation-only and over-long
+    queries answer 200 with advice rather than an error.
+    """
+
+    template_name = "departments/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = SearchQueryText.parse(self.request.GET.get("q", ""))
+        return super().get_context_data(query=query, hits=search(query), **kwargs)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "adminsortable2",
     "reversion",
     "django_static_jquery_ui",
@@ -154,6 +155,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
 # run, so that a fresh clone works without a build step.
 WHITENOISE_USE_FINDERS = True
 
+# Where the admin lives, e.g. "office/" (with the trailing slash); robots.txt names it too.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
 LOGIN_URL = "admin:login"
 
 LOGGING = {

@@ -1,23 +1,33 @@
-import os
-
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+
+from departments.api import ApiDocsView
+from departments.sitemaps import SITEMAPS
+from departments.views import SearchView
 
 from . import views
 
 # Public pages carry their language in the path (/en/..., /zh-hans/...); a
 # visit to / is redirected by LocaleMiddleware after the browser's language.
 urlpatterns = [
-    path(os.environ.get("ADMIN_URL", "admin/"), admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    # For crawlers, language-neutral: the sitemap lists every language's pages.
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The open-data API is language-neutral: it takes ?lang= instead of a prefix.
+    path("api/v1/", include("departments.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("government/", views.GovernmentView.as_view(), name="government"),
     path("display/", views.DisplaySettingsView.as_view(), name="display_settings"),
+    path("search/", SearchView.as_view(), name="search"),
     path("government/structure/", include("departments.urls")),
+    path("api/", ApiDocsView.as_view(), name="api_docs"),
 )
 
 if settings.SERVE_MEDIA:

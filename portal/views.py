@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 from django.views.static import serve
 
@@ -64,3 +68,21 @@ class DisplaySettingsView(TemplateView):
 def serve_media(request, path):
     """Uploaded files, when the application serves them itself (``SERVE_MEDIA``)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@require_safe
+def robots_txt(request):
+    """``/robots.txt``: keep crawlers out of the admin and the display-mode switch; name the
+    sitemap.
+
+    Draft previews need no line here: they answer with ``X-Robots-Tag: noindex``
+    and only to signed-in staff.
+    """
+    disallowed = ["/" + settings.ADMIN_URL.lstrip("/")]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            disallowed.append(reverse("display_settings"))
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {path}" for path in disallowed]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -56,8 +56,8 @@ def test_interface_is_translated_on_the_chinese_page(client, seed):
 def test_directory_groups_departments_by_kind_in_each_language(client, seed, make_department):
     make_department("statistics", kind="affiliated", name_en="Statistics Bureau")
     text = page_text(client.get("/en/government/structure/"))
-    assert "Component department Department of Public Security of Zhejiang Province" in text
-    assert "Directly affiliated institution Statistics Bureau" in text
+    assert "Component department (1) Department of Public Security of Zhejiang Province" in text
+    assert "Directly affiliated institution (1) Statistics Bureau" in text
     content = client.get("/zh-hans/government/structure/").content.decode()
     assert f'<a href="{ZH_URL}">浙江省公安厅</a>' in content
     assert "组成部门" in content
@@ -66,3 +66,24 @@ def test_directory_groups_departments_by_kind_in_each_language(client, seed, mak
 def test_directory_hides_unpublished_departments(client, seed, make_department):
     make_department("draft-only", publish_now=False, name_en="Secret Draft")
     assert "Secret Draft" not in page_text(client.get("/en/government/structure/"))
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_directory_queries_do_not_grow_with_departments(
+    client, seed, make_department, django_assert_max_num_queries, count
+):
+    for number in range(count):
+        make_department(f"bureau-{number}", name_en=f"Bureau {number}")
+    with django_assert_max_num_queries(3):
+        response = client.get("/en/government/structure/")
+    assert page_text(response).count("Bureau ") == count
+
+
+def test_directory_filters_by_name_without_javascript(client, seed, make_department):
+    make_department(
+        "statistics", kind="affiliated", name_en="Statistics Bureau", name_zh_hans="统计局"
+    )
+    text = page_text(client.get("/en/government/structure/", {"name": "统计"}))
+    assert "Statistics Bureau" in text
+    assert "Department of Public Security" not in text
+    assert "1 department" in text

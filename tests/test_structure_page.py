@@ -206,3 +206,16 @@ def test_breadcrumb_links_home_government_and_structure(client, seed):
         ("/en/government/", "Government"),
         ("/en/government/structure/", "Government Structure"),
     ]
+
+
+def test_chinese_note_never_borrows_an_english_full_name(client, make_department, republish):
+    department = make_department(publish_now=False)
+    handled = department.institutions.create(name_en="General Office", name_zh_hans="办公室")
+    handler = department.institutions.create(
+        name_en="Archives", name_zh_hans="档案室", full_name_en="Archives Section"
+    )
+    handled.routine_work_handled_by.add(handler)
+    republish(department)
+    text = page_text(client.get(f"/zh-hans/government/structure/{department.slug}/"))
+    assert "办公室的日常工作由档案室承担。" in text
+    assert "Archives Section" not in text

@@ -67,6 +67,12 @@ PUBLIC_PAGES = [
     PublicPage("directory", "/government/structure/"),
     PublicPage("structure", STRUCTURE_PATH),
     PublicPage("display", "/display/"),
+    PublicPage("api-docs", "/api/"),
+    PublicPage("search-results", "/search/?q=ID+card"),
+    PublicPage("search-chinese", "/search/?q=%E6%88%B7%E7%B1%8D"),
+    PublicPage("search-no-results", "/search/?q=zzzqqq"),
+    PublicPage("search-blank", "/search/"),
+    PublicPage("directory-filtered", "/government/structure/?name=security"),
     PublicPage("not-found", "/government/structure/no-such-department/", status=404),
 ]
 

@@ -103,7 +103,7 @@ def expected_facts(lang):
         facts += [(f"contact {label}", value) for label, value in seed.contacts]
         return facts
     with translation.override(lang):
-        department = Department.objects.get(slug="public-security")
+        department = Department.objects.published().get(slug="public-security")
         facts = [("name", department.name), ("date", PUBLISHED)]
         facts += [
             (f"responsibility {n}", responsibility.text)
@@ -235,3 +235,21 @@ def test_close_button_stays_hidden_in_a_window_another_site_opened(new_page, sit
     assert popup.locator('button[data-action="close"]').is_hidden(), (
         "Close is offered in a window opened by another origin (window.opener is cross-origin)"
     )
+
+
+ORG_CHART = {
+    "en": (
+        "Organisation chart of Department of Public Security of Zhejiang Province",
+        "Handles the routine work of the Political Department",
+    ),
+    "zh-hans": ("浙江省公安厅组织结构图", "承担政治部的日常工作"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_printout_shows_the_organisation_chart(printed, lang):
+    _page, _reader, text = printed(lang)
+    caption, relation = ORG_CHART[lang]
+    assert occurrences(caption, text) == 1, f"the {lang} printout lacks the chart's caption"
+    # Each of the three institutions that handle the Political Department's work says so.
+    assert occurrences(relation, text) == 3, f"the {lang} printout lacks the chart's relations"

@@ -1,0 +1,407 @@
+"""The read-only open-data API: published departments as JSON, for reuse by other sites.
+
+``/api/v1/departments/`` lists the published departments a page at a time and
+``/api/v1/departments/<slug>/`` gives every fact of one structure page; both
+take ``?lang=`` (``en`` by default). ``/api/v1/openapi.json`` describes them
+(see ``departments.openapi``), and ``/<lang>/api/`` explains them to people.
+
+Only ``Department.objects.published()`` rows ever appear: drafts, withdrawn and
+scheduled departments answer as if they did not exist. Every response is
+JSON, in one language, open to every origin (``Access-Control-Allow-Origin:
+*``); bad input gets a 400 naming the parameter, never a guess, and every
+error has the shape ``{"error": {"code", "message"[, "parameter"]}}``.
+"""
+
+import functools
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+
+from contacts.models import ContactKind
+
+from .images import renditions
+from .models import AffiliatedUnit, Department, DepartmentKind
+
+DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+ALLOWED_METHODS = ("GET", "HEAD")
+# Longest part of a rejected value that an error message repeats.
+ECHO_LENGTH = 40
+
+# Only what a list entry shows, in both languages (the fallback reads the English column).
+SUMMARY_FIELDS = (
+    "slug",
+    "kind",
+    "name_en",
+    "name_zh_hans",
+    "sort_order",
+    "published_at",
+    "live_from",
+    "government__slug",
+    "government__name_en",
+    "government__name_zh_hans",
+)
+
+
+class ApiError(Exception):
+    """An answer other than 200: HTTP status, machine-readable code, message for people."""
+
+    def __init__(self, status, code, message, parameter=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.parameter = parameter
+
+    def response(self):
+        error = {"code": self.code, "message": str(self.message)}
+        if self.parameter:
+            error["parameter"] = self.parameter
+        return json_response({"error": error}, status=self.status)
+
+
+def invalid_parameter(parameter, message):
+    return ApiError(400, "invalid_parameter", message, parameter=parameter)
+
+
+def json_response(data, status=200):
+    return JsonResponse(
+        data,
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def api_view(view):
+    """JSON errors, GET and HEAD only, and CORS for an API view.
+
+    Messages are in the requested language when it is a valid one, else in
+    English. CSRF does not apply: no API view changes anything, and every other
+    method gets 405 rather than the CSRF failure page.
+    """
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        requested = request.GET.get("lang")
+        language = requested if requested in LANGUAGE_CODES else DEFAULT_LANGUAGE
+        with translation.override(language):
+            try:
+                if request.method not in ALLOWED_METHODS:
+                    raise ApiError(
+                        405,
+                        "method_not_allowed",
+                        _("This address only answers GET and HEAD requests."),
+                    )
+                response = view(request, *args, **kwargs)
+            except ApiError as error:
+                response = error.response()
+        if response.status_code == 405:
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+        response["Access-Control-Allow-Origin"] = "*"
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    return wrapper
+
+
+def echo(value):
+    """A rejected value as an error message repeats it: shortened, never a wall of text."""
+    return value if len(value) <= ECHO_LENGTH else value[:ECHO_LENGTH] + "…"
+
+
+def requested_language(request):
+    """The ``lang`` parameter, validated; the default language when it is missing or empty."""
+    value = request.GET.get("lang") or DEFAULT_LANGUAGE
+    if value not in LANGUAGE_CODES:
+        raise invalid_parameter(
+            "lang",
+            _("Unknown language “%(value)s” for “lang”; use one of: %(choices)s.")
+            % {"value": echo(value), "choices": ", ".join(LANGUAGE_CODES)},
+        )
+    return value
+
+
+def requested_kind(request):
+    """The ``kind`` parameter, validated; None (every kind) when it is missing or empty."""
+    value = request.GET.get("kind")
+    if not value:
+        return None
+    if value not in DepartmentKind.values:
+        raise invalid_parameter(
+            "kind",
+            _("Unknown kind “%(value)s” for “kind”; use one of: %(choices)s.")
+            % {"value": echo(value), "choices": ", ".join(DepartmentKind.values)},
+        )
+    return value
+
+
+def requested_number(request, parameter, default, maximum=None):
+    """A whole-number parameter from 1 (to ``maximum``); ``default`` when missing or empty."""
+    value = request.GET.get(parameter)
+    if not value:
+        return default
+    try:
+        number = int(value) if value.isascii() and value.isdigit() else 0
+    except ValueError:  # more digits than Python converts
+        number = 0
+    if number < 1 or (maximum and number > maximum):
+        if maximum:
+            message = _("“%(parameter)s” must be a whole number from 1 to %(maximum)s.")
+        else:
+            message = _("“%(parameter)s” must be a whole number of at least 1.")
+        raise invalid_parameter(parameter, message % {"parameter": parameter, "maximum": maximum})
+    return number
+
+
+def moment(value):
+    """ISO 8601 in the portal's time zone (Beijing time, +08:00), to the second."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def choice(choices, value):
+    """{"code", "label"} of a TextChoices value; the label in the active language."""
+    return {"code": value, "label": str(choices(value).label)}
+
+
+def page_urls(request, slug):
+    """The structure page in the active language, and in every language."""
+    current = request.build_absolute_uri(
+        reverse("departments:department_detail", kwargs={"slug": slug})
+    )
+    alternates = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            path = reverse("departments:department_detail", kwargs={"slug": slug})
+        alternates[code] = request.build_absolute_uri(path)
+    return current, alternates
+
+
+def api_url(request, view, lang, **kwargs):
+    return request.build_absolute_uri(f"{reverse(view, kwargs=kwargs or None)}?lang={lang}")
+
+
+def department_summary(request, department, lang):
+    """What a list entry says of a department; the detail starts with the same."""
+    url, alternates = page_urls(request, department.slug)
+    return {
+        "slug": department.slug,
+        "name": department.name,
+        "kind": choice(DepartmentKind, department.kind),
+        "government": {"slug": department.government.slug, "name": department.government.name},
+        "url": url,
+        "alternates": alternates,
+        "api_url": api_url(request, department_detail, lang, slug=department.slug),
+        "published_at": moment(department.published_at),
+        "updated_at": moment(department.live_from),
+    }
+
+
+def absolute_srcset(request, srcset):
+    """A srcset ("url 160w, url 320w") with every URL made absolute."""
+    candidates = (candidate.rsplit(" ", 1) for candidate in srcset.split(", "))
+    return ", ".join(
+        f"{request.build_absolute_uri(url)} {descriptor}" for url, descriptor in candidates
+    )
+
+
+def image_data(request, field_file, alt):
+    """The renditions the structure page shows of an image, or None without one."""
+    if not field_file:
+        return None
+    image = renditions(field_file)
+    return {
+        "src": request.build_absolute_uri(image["src"]),
+        "srcset_webp": absolute_srcset(request, image["webp_srcset"]),
+        "srcset_jpeg": absolute_srcset(request, image["jpeg_srcset"]),
+        "width": image["width"],
+        "height": image["height"],
+        "alt": alt,
+    }
+
+
+def institutions_data(department):
+    """Institutions in page order, with the routine-work relation read in both directions."""
+    institutions = list(department.institutions.all())
+    handles = {institution.pk: [] for institution in institutions}
+    for institution in institutions:
+        for handler in institution.handlers:
+            handles.setdefault(handler.pk, []).append(institution.code)
+    return [
+        {
+            "number": number,
+            "anchor": f"institution-{number}",
+            "code": institution.code,
+            "name": institution.name,
+            "full_name": institution.display_full_name,
+            "routine_work_handled_by": [handler.code for handler in institution.handlers],
+            "handles_routine_work_of": handles[institution.pk],
+        }
+        for number, institution in enumerate(institutions, 1)
+    ]
+
+
+def department_data(request, department, lang):
+    """Every fact of the department's structure page, in the active language."""
+    units = list(department.affiliated_units.all())
+    return {
+        **department_summary(request, department, lang),
+        "introduction": department.introduction,
+        "emblem": image_data(request, department.emblem, department.emblem_alt),
+        "responsibilities": [
+            {
+                "number": number,
+                "anchor": f"responsibility-{number}",
+                "code": responsibility.code,
+                "text": responsibility.text,
+            }
+            for number, responsibility in enumerate(department.responsibilities.all(), 1)
+        ],
+        "institutions": institutions_data(department),
+        "affiliated_units": [
+            {
+                "anchor": f"unit-{number}",
+                "code": unit.code,
+                "name": unit.name,
+                "relation": choice(AffiliatedUnit.Relation, unit.relation),
+            }
+            for number, unit in enumerate(units, 1)
+        ],
+        "directly_affiliated_count": len(department.directly_affiliated_units),
+        "managed_count": len(department.managed_units),
+        "leaders": [
+            {
+                "anchor": f"leader-{number}",
+                "code": leader.code,
+                "name": leader.name,
+                "post": leader.post,
+                "duties": leader.duties,
+                "biography": leader.biography,
+                "photo": image_data(request, leader.photo, leader.photo_alt),
+            }
+            for number, leader in enumerate(department.leaders.all(), 1)
+        ],
+        "contacts": [
+            {
+                "anchor": f"contact-{contact.kind}-{number}",
+                "code": contact.code,
+                "kind": choice(ContactKind, contact.kind),
+                "label": str(contact.display_label),
+                "value": contact.value,
+                "href": contact.href,
+            }
+            for number, contact in enumerate(department.contacts.all(), 1)
+        ],
+    }
+
+
+@api_view
+def department_list(request):
+    """The published departments in directory order, a page at a time; ``?kind=`` filters.
+
+    Two queries whatever the page size: the count and the page.
+    """
+    lang = requested_language(request)
+    kind = requested_kind(request)
+    page_number = requested_number(request, "page", 1)
+    page_size = requested_number(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    departments = Department.objects.published().select_related("government").only(*SUMMARY_FIELDS)
+    if kind:
+        departments = departments.filter(kind=kind)
+    paginator = Paginator(departments, page_size)
+    if page_number > paginator.num_pages:
+        raise invalid_parameter(
+            "page",
+            _("There is no page %(page)s for “page”; the last page is %(last)s.")
+            % {"page": page_number, "last": paginator.num_pages},
+        )
+    page = paginator.page(page_number)
+    return json_response(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "page_size": page_size,
+            "num_pages": paginator.num_pages,
+            "next": page_link(request, page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                page_link(request, page.previous_page_number()) if page.has_previous() else None
+            ),
+            "lang": lang,
+            "results": [department_summary(request, department, lang) for department in page],
+        }
+    )
+
+
+def page_link(request, number):
+    """This request's address with another page number."""
+    query = request.GET.copy()
+    query["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@api_view
+def department_detail(request, slug):
+    """One published department with its structure, in a fixed number of queries."""
+    lang = requested_language(request)
+    department = Department.objects.published().with_structure().filter(slug=slug).first()
+    if department is None:
+        raise ApiError(
+            404,
+            "not_found",
+            _("No published department has the slug “%(slug)s”.") % {"slug": echo(slug)},
+        )
+    return json_response({"lang": lang, **department_data(request, department, lang)})
+
+
+@api_view
+def openapi_json(request):
+    """The OpenAPI 3.1 document that describes this API (in English)."""
+    from .openapi import openapi_document
+
+    response = json_response(openapi_document())
+    response["Content-Language"] = "en"
+    return response
+
+
+@api_view
+def not_found(request):
+    """Any other address under the API: a JSON 404 rather than an HTML page."""
+    raise ApiError(
+        404,
+        "not_found",
+        _("There is nothing at this address. The API documentation lists the addresses."),
+    )
+
+
+class ApiDocsView(TemplateView):
+    """The human-readable documentation of the open-data API, in the page's language.
+
+    Template: ``departments/api_docs.html``; context: ``list_url``,
+    ``openapi_url``, ``example`` (a published :model:`departments.Department`
+    or None), ``kinds`` ((code, label) of ``DepartmentKind``), ``languages``,
+    ``default_page_size`` and ``max_page_size``.
+    """
+
+    template_name = "departments/api_docs.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            list_url=reverse(department_list),
+            openapi_url=reverse(openapi_json),
+            example=Department.objects.published().only("slug").first(),
+            kinds=DepartmentKind.choices,
+            languages=LANGUAGE_CODES,
+            default_page_size=DEFAULT_PAGE_SIZE,
+            max_page_size=MAX_PAGE_SIZE,
+        )
+        return context

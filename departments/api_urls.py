@@ -1,0 +1,17 @@
+"""Addresses of the open-data API, mounted at ``/api/v1/`` outside the language prefixes.
+
+The patterns are unnamed on purpose: the site-wide test of named URLs expects
+HTML pages. The views reverse each other by the view itself.
+"""
+
+from django.urls import path, re_path
+
+from . import api
+
+urlpatterns = [
+    path("departments/", api.department_list),
+    path("departments/<slug:slug>/", api.department_detail),
+    path("openapi.json", api.openapi_json),
+    # Anything else ending in a slash; other addresses first get APPEND_SLASH's redirect.
+    re_path(r"^(?:.*/)?$", api.not_found),
+]

@@ -1,0 +1,163 @@
+"""schema.org structured data (JSON-LD) describing a department on its structure page.
+
+``organization(department, request)`` builds the document as a plain dict in
+the active language; ``json_ld_script(data)`` renders it as a
+``<script type="application/ld+json">`` element whose content cannot end the
+script early, whatever editors typed (``<``, ``>`` and ``&`` become ``\\u003C``
+and so on, as ``django.utils.html.json_script`` does).
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from modeltranslation.utils import build_localized_fieldname
+
+from contacts.models import ContactKind
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+# What json_script escapes: nothing in the JSON can then close the <script> or
+# open a comment.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+# contactType of a telephone, by contact kind.
+CONTACT_TYPES = {
+    ContactKind.COMPLAINT_TELEPHONE: "complaints",
+    ContactKind.TELEPHONE: "public enquiries",
+}
+
+
+def bcp47(language_code):
+    """Django's language code as a BCP 47 tag: "en", "zh-hans" → "zh-Hans"."""
+    return translation.to_locale(language_code).replace("_", "-")
+
+
+def other_language_names(instance, field="name"):
+    """The field's value in every language but the active one, where it is filled in."""
+    current = translation.get_language()
+    names = []
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        value = getattr(instance, build_localized_fieldname(field, code), "")
+        if value and value not in names:
+            names.append(value)
+    return names
+
+
+def _first(contacts, kind):
+    return next((contact for contact in contacts if contact.kind == kind), None)
+
+
+def organization(department, request):
+    """The department as a schema.org GovernmentOrganization, in the active language.
+
+    Needs the relations of ``Department.objects.with_structure()``. Fragment
+    identifiers point at the elements of the structure page (``#institution-3``,
+    ``#unit-2``, ``#leader-1``), so each node is addressable.
+    """
+    page_url = request.build_absolute_uri(department.get_absolute_url())
+    contacts = list(department.contacts.all())
+    data = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "GovernmentOrganization",
+        "@id": page_url + "#organization",
+        "name": department.name,
+    }
+    alternate_names = other_language_names(department)
+    if alternate_names:
+        data["alternateName"] = alternate_names[0] if len(alternate_names) == 1 else alternate_names
+    data["url"] = page_url
+    data["inLanguage"] = bcp47(translation.get_language())
+    if department.introduction:
+        data["description"] = department.introduction
+    data["parentOrganization"] = {
+        "@type": "GovernmentOrganization",
+        "name": department.government.name,
+    }
+
+    sub_organizations = [
+        {
+            "@type": "GovernmentOrganization",
+            "@id": f"{page_url}#institution-{position}",
+            "name": institution.name,
+        }
+        for position, institution in enumerate(department.institutions.all(), 1)
+    ]
+    sub_organizations += [
+        {
+            "@type": "GovernmentOrganization",
+            "@id": f"{page_url}#unit-{position}",
+            "name": unit.name,
+            "description": str(unit.get_relation_display()),
+        }
+        for position, unit in enumerate(department.affiliated_units.all(), 1)
+    ]
+    if sub_organizations:
+        data["subOrganization"] = sub_organizations
+
+    address = _first(contacts, ContactKind.ADDRESS)
+    postcode = _first(contacts, ContactKind.POSTCODE)
+    if address or postcode:
+        data["address"] = {"@type": "PostalAddress"}
+        if address:
+            data["address"]["streetAddress"] = address.value
+        if postcode:
+            data["address"]["postalCode"] = postcode.value
+        data["address"]["addressCountry"] = "CN"
+
+    simple = {
+        "telephone": ContactKind.TELEPHONE,
+        "faxNumber": ContactKind.FAX,
+        "email": ContactKind.EMAIL,
+    }
+    for key, kind in simple.items():
+        contact = _first(contacts, kind)
+        if contact:
+            data[key] = contact.value
+    # ``url`` is this page; the department's own website identifies it too.
+    websites = [contact.value for contact in contacts if contact.kind == ContactKind.WEBSITE]
+    if websites:
+        data["sameAs"] = websites
+
+    contact_points = [
+        {
+            "@type": "ContactPoint",
+            "contactType": CONTACT_TYPES[contact.kind],
+            "name": str(contact.display_label),
+            "telephone": contact.value,
+        }
+        for contact in contacts
+        if contact.kind in CONTACT_TYPES
+    ]
+    if contact_points:
+        data["contactPoint"] = contact_points
+
+    leaders = [
+        {
+            "@type": "Person",
+            "@id": f"{page_url}#leader-{position}",
+            "name": leader.name,
+            "jobTitle": leader.post,
+        }
+        for position, leader in enumerate(department.leaders.all(), 1)
+    ]
+    if leaders:
+        data["employee"] = leaders
+
+    if department.emblem:
+        data["logo"] = request.build_absolute_uri(department.emblem.url)
+    return data
+
+
+def json_ld_script(data):
+    """``<script type="application/ld+json">`` holding data, safe inside HTML."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # escaped just above
+    )
