@@ -180,6 +180,10 @@ class DepartmentQuerySet(models.QuerySet):
         )
 
 
+# Paths under /government/structure/ that are not departments.
+RESERVED_SLUGS = {"feed"}
+
+
 class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug, draft__isnull=True)
@@ -291,6 +295,9 @@ class Department(models.Model):
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_SLUGS:
+            message = _("“%(slug)s” is taken by another page of the site.") % {"slug": self.slug}
+            raise ValidationError({"slug": ValidationError(message, code="reserved_slug")})
         if self.emblem:
             require_alt_text(
                 self, "emblem_alt", _("Describe the emblem for visitors who cannot see it.")

@@ -72,16 +72,17 @@ def serve_media(request, path):
 
 @require_safe
 def robots_txt(request):
-    """``/robots.txt``: keep crawlers out of the admin and the display-mode switch; name the
-    sitemap.
+    """``/robots.txt``: keep crawlers out of the admin, the display-mode switch and search
+    results; name the sitemap.
 
     Draft previews need no line here: they answer with ``X-Robots-Tag: noindex``
     and only to signed-in staff.
     """
-    disallowed = ["/" + settings.ADMIN_URL.lstrip("/")]
+    # A custom admin path is chosen so that it is not public: never name it.
+    disallowed = ["/admin/"] if settings.ADMIN_URL.strip("/") == "admin" else []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            disallowed.append(reverse("display_settings"))
+            disallowed += [reverse("display_settings"), reverse("search")]
     lines = ["User-agent: *"]
     lines += [f"Disallow: {path}" for path in disallowed]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")

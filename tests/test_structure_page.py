@@ -219,3 +219,14 @@ def test_chinese_note_never_borrows_an_english_full_name(client, make_department
     text = page_text(client.get(f"/zh-hans/government/structure/{department.slug}/"))
     assert "办公室的日常工作由档案室承担。" in text
     assert "Archives Section" not in text
+
+
+def test_a_department_cannot_take_the_feeds_address(government):
+    from django.core.exceptions import ValidationError
+
+    from departments.models import Department
+
+    department = Department(government=government, slug="feed", name_en="F", name_zh_hans="F")
+    with pytest.raises(ValidationError) as error:
+        department.full_clean()
+    assert error.value.error_dict["slug"][0].code == "reserved_slug"
