@@ -16,6 +16,7 @@ from contacts.admin import ContactInline
 from portal.admin import SortableTranslationInline
 
 from . import revisions, services
+from .admin_import import import_urls
 from .comparison import compare_versions
 from .forms import InstitutionForm, InstitutionInlineFormSet, PublishForm
 from .images import CleanImageFormField
@@ -96,6 +97,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         ContactInline,
     ]
     object_history_template = "admin/departments/department/object_history.html"
+    change_list_template = "admin/departments/department/change_list.html"
 
     fieldsets = [
         (None, {"fields": ["name", "slug", "government", "kind"]}),
@@ -207,7 +209,8 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         def view(function):
             return self.admin_site.admin_view(function)
 
-        return [
+        # The import page comes first: the admin's catch-all "<object_id>/" would take it.
+        return import_urls(self) + [
             path(
                 "<path:object_id>/publish/",
                 view(self.publish_view),

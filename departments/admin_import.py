@@ -1,0 +1,203 @@
+"""Importing legacy CMS exports from the admin: upload, preview, confirm.
+
+The preview is a dry run of ``departments.importer`` (everything is written and
+rolled back), so it shows exactly what confirming will do. The uploaded files
+travel from the preview to the confirmation inside a signed field, never stored
+on the server; confirming imports them again, this time for real.
+
+``DepartmentAdmin.get_urls()`` includes ``import_urls(self)`` before its other
+patterns (the admin's ``<path:object_id>/`` pattern would otherwise take
+``import/`` for an object id).
+"""
+
+import base64
+from functools import partial
+
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .importer import CREATED, MAX_FILE_SIZE, UPDATED, ImportOptions, Source, run_import
+from .models import DepartmentKind, Government
+
+SIGNING_SALT = "departments.admin_import"
+PREVIEW_MAX_AGE = 60 * 60
+TEMPLATES = "admin/departments/department/"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.htm,.html"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data] or [single(None, initial)]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label=gettext_lazy("Exported pages"),
+        help_text=gettext_lazy(
+            "Structure pages exported from the old system, as plain text or saved HTML pages "
+            "(UTF-8 or GB18030). Choose several files at once to import several departments."
+        ),
+    )
+    slug = forms.SlugField(
+        label=gettext_lazy("Slug"),
+        required=False,
+        help_text=gettext_lazy(
+            "Only for pages of one department, such as its English and Chinese pages: the "
+            "department with this slug is updated, or created with it. A Chinese page of a new "
+            "department needs one."
+        ),
+    )
+    government = forms.ModelChoiceField(
+        Government.objects.all(),
+        label=gettext_lazy("Government"),
+        required=False,
+        help_text=gettext_lazy("The government that new departments belong to."),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of new departments"),
+        choices=DepartmentKind.choices,
+        initial=DepartmentKind.COMPONENT,
+        required=False,
+    )
+    publish = forms.BooleanField(
+        label=gettext_lazy("Publish right after importing"),
+        required=False,
+        help_text=gettext_lazy(
+            "Otherwise the departments are imported as drafts, for a publisher to review and "
+            "publish."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if Government.objects.count() < 2:
+            del self.fields["government"]
+        if not user.has_perm("departments.publish_department"):
+            del self.fields["publish"]
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if upload.size > MAX_FILE_SIZE:
+                raise forms.ValidationError(
+                    _("%(name)s is too large for a structure page.") % {"name": upload.name},
+                    code="too_large",
+                )
+        return files
+
+    def import_settings(self):
+        """What the confirmation repeats: plain values, to be signed with the files."""
+        government = self.cleaned_data.get("government")
+        return {
+            "slug": self.cleaned_data["slug"],
+            "government": government.pk if government else None,
+            "kind": self.cleaned_data["kind"] or DepartmentKind.COMPONENT,
+            "publish": bool(self.cleaned_data.get("publish")),
+        }
+
+
+def may_import(user):
+    """Superusers, and staff who may add departments; editors may not."""
+    return user.is_active and user.is_staff and user.has_perm("departments.add_department")
+
+
+def import_options(values, user, dry_run):
+    government = None
+    if values.get("government"):
+        government = Government.objects.filter(pk=values["government"]).first()
+    return ImportOptions(
+        slug=values.get("slug") or "",
+        government=government,
+        kind=values.get("kind") or DepartmentKind.COMPONENT,
+        publish=bool(values.get("publish")) and user.has_perm("departments.publish_department"),
+        dry_run=dry_run,
+        user=user,
+    )
+
+
+def salt(user):
+    return f"{SIGNING_SALT}:{user.pk}"
+
+
+def sign(sources, values, user):
+    files = [[source.name, base64.b64encode(source.data).decode("ascii")] for source in sources]
+    return signing.dumps({"files": files, "settings": values}, salt=salt(user), compress=True)
+
+
+def unsign(payload, user):
+    data = signing.loads(payload, salt=salt(user), max_age=PREVIEW_MAX_AGE)
+    sources = [Source(name, base64.b64decode(content)) for name, content in data["files"]]
+    return sources, data["settings"]
+
+
+def import_view(request, model_admin):
+    if not may_import(request.user):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Import from the legacy CMS"),
+    }
+    if request.method == "POST" and "payload" in request.POST:
+        return confirm(request, context)
+
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        sources = [Source(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+        values = form.import_settings()
+        results = run_import(sources, import_options(values, request.user, dry_run=True))
+        context.update(
+            title=_("Preview of the import"),
+            results=results,
+            payload=sign(sources, values, request.user),
+            can_confirm=any(result.status in (CREATED, UPDATED) for result in results),
+        )
+        return TemplateResponse(request, TEMPLATES + "import_preview.html", context)
+    context["form"] = form
+    return TemplateResponse(request, TEMPLATES + "import.html", context)
+
+
+def confirm(request, context):
+    try:
+        sources, values = unsign(request.POST["payload"], request.user)
+    except (signing.BadSignature, ValueError, KeyError, TypeError):
+        messages.error(request, _("The preview has expired; upload the files again."))
+        return redirect(request.path)
+    results = run_import(sources, import_options(values, request.user, dry_run=False))
+    imported = sum(result.status in (CREATED, UPDATED) for result in results)
+    refused = sum(result.refused for result in results)
+    if imported:
+        messages.success(
+            request,
+            _("%(count)s department(s) imported as drafts.") % {"count": imported},
+        )
+    if refused:
+        messages.error(
+            request,
+            _("%(count)s file(s) refused; nothing of them was imported.") % {"count": refused},
+        )
+    context.update(title=_("Import results"), results=results)
+    return TemplateResponse(request, TEMPLATES + "import_result.html", context)
+
+
+def import_urls(model_admin):
+    """The import's URL patterns, for ``DepartmentAdmin.get_urls()`` (before the others)."""
+    view = model_admin.admin_site.admin_view(partial(import_view, model_admin=model_admin))
+    return [path("import/", view, name="departments_department_import")]

@@ -1,0 +1,840 @@
+"""The legacy-CMS importer: exported structure pages in, department drafts out.
+
+``tests/legacy_pages`` holds fictional exports, each with the facts it must
+import into (``<page>.expected.json``), and ``malformed/`` pages that must be
+refused at the lines listed in ``malformed/expected.json``.
+"""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import reversion
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import include, path
+from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
+from reversion.models import Version
+
+from contacts.models import Contact
+from departments import importer
+from departments.admin_import import import_urls
+from departments.models import (
+    AffiliatedUnit,
+    Department,
+    Government,
+    Institution,
+    PublicationState,
+    Responsibility,
+)
+from departments.seed import SEED_PAGE
+from portal.urls import urlpatterns as portal_urlpatterns
+
+PAGES = Path(__file__).parent / "legacy_pages"
+MALFORMED = PAGES / "malformed"
+SAMPLE_PAGES = sorted(page for page in PAGES.iterdir() if page.suffix in (".txt", ".html"))
+MALFORMED_PAGES = json.loads((MALFORMED / "expected.json").read_text(encoding="utf-8"))
+ENGLISH_WATER = PAGES / "en-water-resources.txt"
+CHINESE_WATER = PAGES / "zh-water-resources.txt"
+GOOD_PAGE = PAGES / "en-archives-no-intro.txt"
+ADMIN_PREFIX = f"/{settings.ADMIN_URL}departments/department/"
+IMPORT_URL = ADMIN_PREFIX + "import/"
+
+# The admin tests run against this URLconf: the site's own, with the import's
+# patterns mounted where DepartmentAdmin.get_urls() mounts them once wired.
+urlpatterns = [
+    path(
+        f"{settings.ADMIN_URL}departments/department/",
+        include(import_urls(admin.site.get_model_admin(Department))),
+    ),
+    *portal_urlpatterns,
+]
+
+
+def expected_facts(page):
+    return json.loads((PAGES / f"{page.name.split('.')[0]}.expected.json").read_text("utf-8"))
+
+
+def run(*paths, **options):
+    """(exit status, stdout, stderr) of import_legacy."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_legacy", *map(str, paths), stdout=out, stderr=err, **options)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def facts(draft, language):
+    """Everything a structure page says, in one language, as plain values."""
+
+    def column(row, base):
+        return getattr(row, build_localized_fieldname(base, language)) or ""
+
+    order = ("sort_order", "pk")
+    return {
+        "name": column(draft, "name"),
+        "published_at": timezone.localtime(draft.published_at).isoformat(),
+        "introduction": column(draft, "introduction"),
+        "responsibilities": [
+            column(item, "text") for item in draft.responsibilities.order_by(*order)
+        ],
+        "institutions": [
+            {
+                "name": column(item, "name"),
+                "full_name": column(item, "full_name"),
+                "handled_by": [column(handler, "name") for handler in item.handlers],
+            }
+            for item in draft.institutions.order_by(*order)
+        ],
+        "affiliated_units": [
+            {"name": column(unit, "name"), "relation": unit.relation}
+            for unit in draft.affiliated_units.order_by(*order)
+        ],
+        "contacts": [
+            {
+                "kind": contact.kind,
+                "label": column(contact, "label"),
+                "value": column(contact, "value"),
+            }
+            for contact in draft.contacts.order_by(*order)
+        ],
+    }
+
+
+def row_counts():
+    models = [Department, Responsibility, Institution, AffiliatedUnit, Contact, Version]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def write_page(tmp_path, name, text, encoding="utf-8"):
+    page = tmp_path / name
+    page.write_bytes(text.encode(encoding))
+    return page
+
+
+@pytest.fixture
+def lanshan(db):
+    return Government.objects.create(
+        slug="lanshan",
+        name_en="People's Government of Lanshan Province",
+        name_zh_hans="岚山省人民政府",
+    )
+
+
+# The seed page and its fixture.
+
+
+def test_seed_page_imports_into_exactly_the_facts_of_the_fixture(seed):
+    fixture_facts = facts(seed, "en")
+    Department.objects.all().delete()
+    assert Government.objects.count() == 1
+
+    status, out, err = run(SEED_PAGE)
+
+    assert status == 0, err
+    draft = Department.objects.drafts().get()
+    assert facts(draft, "en") == fixture_facts
+    assert draft.slug == "department-of-public-security-of-zhejiang-province"
+    assert draft.government.slug == "zhejiang"
+    assert draft.kind == "component"
+    # Only the English columns: the Chinese ones wait for the Chinese page.
+    assert not draft.name_zh_hans
+    assert not draft.responsibilities.exclude(text_zh_hans=None).exists()
+    assert "created Department of Public Security of Zhejiang Province" in out
+    assert "a publisher must publish" in out
+
+
+def test_seed_page_against_the_loaded_fixture_changes_nothing(seed):
+    before = row_counts()
+    status, out, _err = run(SEED_PAGE, dry_run=True)
+    assert status == 0
+    assert "Zhejiang Province (public-security, English): no changes." in out
+    assert row_counts() == before
+
+    changed_at = seed.content_changed_at
+    status, out, _err = run(SEED_PAGE)
+    assert status == 0 and "no changes" in out
+    assert row_counts() == before
+    seed.refresh_from_db()
+    assert seed.content_changed_at == changed_at
+    state = Department.objects.with_publication_state().get(pk=seed.pk).publication_state
+    assert state == PublicationState.PUBLISHED
+
+
+# Sample exports of every shape.
+
+
+@pytest.mark.parametrize("page", SAMPLE_PAGES, ids=lambda page: page.name)
+def test_each_sample_page_imports_into_its_expected_facts(lanshan, page):
+    expected = expected_facts(page)
+    options = {} if expected["language"] == "en" else {"slug": expected["slug"]}
+
+    status, _out, err = run(page, **options)
+
+    assert status == 0, err
+    draft = Department.objects.drafts().get()
+    assert draft.slug == expected["slug"]
+    assert facts(draft, expected["language"]) == expected["facts"]
+    other = "zh-hans" if expected["language"] == "en" else "en"
+    assert not getattr(draft, build_localized_fieldname("name", other))
+    assert Version.objects.get_for_object(draft).count() == 1
+
+
+def test_sample_pages_cover_the_variations(lanshan):
+    """The samples really hold what they are meant to test."""
+    texts = {page.name: page.read_bytes() for page in SAMPLE_PAGES}
+    text = "".join(importer.decode(data) for data in texts.values())
+    for shape in ("\n1. ", "\n1、", "（一）", "一、", "Article 1", "Post code:", "Email address:"):
+        assert shape in text, shape
+    for label in (
+        "Fax:",
+        "传真：",
+        "Office hours:",
+        "办公时间：",
+        "发布日期：",
+        "Public Telephone:",
+    ):
+        assert label in text, label
+    forestry = texts["zh-forestry.gb18030.html"]
+    with pytest.raises(UnicodeDecodeError):
+        forestry.decode("utf-8")
+    assert "岚山省林业局" in forestry.decode("gb18030")
+    assert texts["en-archives-no-intro.txt"].startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in texts["en-archives-no-intro.txt"]
+
+
+def test_english_and_chinese_pages_of_one_department_fill_both_languages(lanshan):
+    status, out, err = run(ENGLISH_WATER, CHINESE_WATER, slug="water-resources")
+
+    assert status == 0, err
+    draft = Department.objects.drafts().get()
+    assert draft.slug == "water-resources"
+    assert facts(draft, "en") == expected_facts(ENGLISH_WATER)["facts"]
+    assert facts(draft, "zh-hans") == expected_facts(CHINESE_WATER)["facts"]
+    assert "created Department of Water Resources" in out
+    assert "updated 岚山省水利厅" in out
+    assert Version.objects.get_for_object(draft).count() == 2
+
+    # Now the Chinese name finds it, and neither page changes anything again.
+    status, out, _err = run(CHINESE_WATER, ENGLISH_WATER)
+    assert status == 0
+    assert out.count("no changes") == 2
+    assert Version.objects.get_for_object(draft).count() == 2
+
+
+def test_importing_one_language_leaves_the_other_alone(seed, tmp_path):
+    chinese_before = facts(seed, "zh-hans")
+    page = SEED_PAGE.read_text("utf-8").replace(
+        "(16) Completing other tasks", "(16) Completing all other tasks"
+    )
+    status, _out, err = run(write_page(tmp_path, "public-security.txt", page))
+    assert status == 0, err
+    seed.refresh_from_db()
+    assert facts(seed, "zh-hans") == chinese_before
+    last = seed.responsibilities.order_by("sort_order").last()
+    assert last.text_en.startswith("Completing all other tasks")
+
+
+def chinese_page(draft):
+    """The draft's Chinese facts written the way the legacy CMS exported Chinese pages."""
+    page = facts(draft, "zh-hans")
+    institutions = page["institutions"]
+    handled = next(item for item in institutions if item["handled_by"])
+    direct = [u["name"] for u in page["affiliated_units"] if u["relation"] == "directly-affiliated"]
+    managed = [u["name"] for u in page["affiliated_units"] if u["relation"] == "managed"]
+    lines = [
+        "首页 > 政府信息公开 > 机构职能",
+        page["name"],
+        "发布日期：2020-09-01 09:09",
+        "",
+        "机构职能",
+        "",
+        page["introduction"],
+        "",
+        *[f"{number}、{text}" for number, text in enumerate(page["responsibilities"], 1)],
+        "",
+        f"{page['name']}设下列内设机构：{'、'.join(item['name'] for item in institutions)}等，"
+        f"这些机构负责相关工作。{handled['name']}的日常工作由{'、'.join(handled['handled_by'])}"
+        "等承担。",
+        "",
+        f"{page['name']}有{len(direct)}个直属单位，包括{'、'.join(direct[:-1])}和{direct[-1]}，"
+        f"并管理{'、'.join(managed)}。",
+        "",
+        *[f"{contact['label']}：{contact['value']}" for contact in page["contacts"]],
+        "",
+        "【打印】【关闭】",
+    ]
+    return "\n".join(lines)
+
+
+def test_chinese_page_of_the_seed_department_matches_its_chinese_facts(seed, tmp_path):
+    chinese = facts(seed, "zh-hans")
+    english = facts(seed, "en")
+    page = write_page(tmp_path, "公安厅.txt", chinese_page(seed), encoding="gb18030")
+
+    status, out, err = run(page)
+
+    assert status == 0, err
+    assert "浙江省公安厅 (public-security, Simplified Chinese): no changes." in out
+    # And into a department that has only its English text, it fills the Chinese.
+    Department.objects.all().delete()
+    run(SEED_PAGE)
+    status, out, err = run(page, slug="department-of-public-security-of-zhejiang-province")
+    assert status == 0, err
+    draft = Department.objects.drafts().get()
+    assert facts(draft, "zh-hans") == chinese
+    assert facts(draft, "en") == english
+
+
+def test_html_problems_are_reported_at_their_source_lines(tmp_path, lanshan):
+    page = write_page(
+        tmp_path,
+        "page.html",
+        "<html>\n<body>\n<h1>Bureau of Testing of Lanshan Province</h1>\n"
+        "<ol>\n<li>Testing.</li>\n</ol>\n<p>\n  Share this page with a friend\n</p>\n"
+        "<p>Telephone: 0571-12345678</p>\n</body>\n</html>\n",
+    )
+    status, _out, err = run(page)
+    assert status == 1
+    assert "line 8: Share this page with a friend — could not place this line" in err
+
+
+def test_chinese_page_of_an_unknown_department_asks_for_a_slug(lanshan):
+    status, _out, err = run(CHINESE_WATER)
+    assert status == 1
+    assert "No department is named “岚山省水利厅” in Simplified Chinese" in err
+    assert "--slug" in err
+    assert not Department.objects.exists()
+
+
+# Refusals.
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED_PAGES))
+def test_malformed_page_is_refused_and_the_good_one_imported(lanshan, name):
+    expected = MALFORMED_PAGES[name]
+    good = expected_facts(GOOD_PAGE)["facts"]
+
+    status, out, err = run(MALFORMED / name, GOOD_PAGE)
+
+    assert status == 1
+    assert f"{name}: refused, nothing was imported:" in err
+    for line in expected["lines"]:
+        assert f"  line {line}: " in err
+    assert expected["message"] in err
+    # The good page is in, and nothing of the refused one.
+    draft = Department.objects.drafts().get()
+    assert facts(draft, "en") == good
+    assert row_counts() == {
+        "Department": 1,
+        "Responsibility": len(good["responsibilities"]),
+        "Institution": len(good["institutions"]),
+        "AffiliatedUnit": len(good["affiliated_units"]),
+        "Contact": len(good["contacts"]),
+        "Version": 1
+        + len(good["responsibilities"])
+        + len(good["institutions"])
+        + len(good["affiliated_units"])
+        + len(good["contacts"]),
+    }
+    assert "1 created, 0 updated, 0 unchanged, 1 refused." in out
+
+
+def test_refused_page_reports_every_unplaceable_line(tmp_path, lanshan):
+    page = write_page(
+        tmp_path,
+        "two-problems.txt",
+        "Department of Mining of Lanshan Province\n"
+        "Date:2021-01-01 10:00\n"
+        "\n"
+        "1. Supervising mines.\n"
+        "\n"
+        "Click here to rate this page\n"
+        "\n"
+        "2. Licensing quarries.\n"
+        "\n"
+        "Fax: not available\n",
+    )
+    status, _out, err = run(page)
+    assert status == 1
+    assert "line 6: Click here to rate this page — could not place this line" in err
+    assert "line 8: " in err  # numbered after a line that ended the responsibilities
+    assert "line 10: Fax: not available — Enter a telephone number" in err
+    assert not Department.objects.exists()
+
+
+def test_a_failure_while_writing_leaves_nothing_of_that_page(seed, monkeypatch, tmp_path):
+    """One transaction per page: rows written before the failure are rolled back too."""
+    before = facts(seed, "en")
+    counts = row_counts()
+    original = importer.DraftWriter.save
+
+    def save_then_fail(self, draft):
+        original(self, draft)
+        raise importer.ImportRefused([importer.Problem(None, "", "disk full")])
+
+    monkeypatch.setattr(importer.DraftWriter, "save", save_then_fail)
+    changed = SEED_PAGE.read_text("utf-8").replace("No. 66 Minsheng Road", "No. 68 Minsheng Road")
+    status, _out, err = run(write_page(tmp_path, "public-security.txt", changed))
+
+    assert status == 1 and "disk full" in err
+    seed.refresh_from_db()
+    assert facts(seed, "en") == before
+    assert row_counts() == counts
+
+
+def test_exit_status_and_summary_when_a_folder_holds_only_bad_pages(lanshan):
+    status, out, err = run(MALFORMED)
+    assert status == 1
+    assert f"0 created, 0 updated, 0 unchanged, {len(MALFORMED_PAGES)} refused." in out
+    assert err.count("refused, nothing was imported") == len(MALFORMED_PAGES)
+    assert "expected.json" not in err
+    assert not Department.objects.exists()
+
+
+def test_a_missing_file_is_refused_and_the_others_imported(lanshan, tmp_path):
+    status, _out, err = run(tmp_path / "missing.txt", GOOD_PAGE)
+    assert status == 1
+    assert "Cannot read the file" in err
+    assert Department.objects.count() == 1
+
+
+# Re-importing, changing, dry runs, publishing.
+
+
+def test_reimporting_the_same_page_changes_nothing(lanshan):
+    run(ENGLISH_WATER)
+    draft = Department.objects.drafts().get()
+    changed_at = draft.content_changed_at
+    counts = row_counts()
+
+    status, out, _err = run(ENGLISH_WATER)
+
+    assert status == 0
+    assert "no changes" in out
+    assert row_counts() == counts
+    draft.refresh_from_db()
+    assert draft.content_changed_at == changed_at
+
+
+def test_a_changed_page_updates_the_draft_and_records_a_revision(seed, tmp_path):
+    versions = Version.objects.get_for_object(seed).count()
+    zh_third = seed.responsibilities.get(sort_order=3).text_zh_hans
+    changed = (
+        SEED_PAGE.read_text("utf-8")
+        .replace("(3) Being in charge of", "(3) Being fully in charge of")
+        .replace(
+            "Public Telephone: 0571-87286688", "Public Telephone: 0571-87286688, 0571-87286699"
+        )
+        .replace("Website: http://gat.zj.gov.cn/", "")
+    )
+    lines = changed.splitlines()
+    sixteenth = next(index for index, line in enumerate(lines) if line.startswith("(16)"))
+    del lines[sixteenth]
+
+    status, out, err = run(write_page(tmp_path, "public-security-v2.txt", "\n".join(lines)))
+
+    assert status == 0, err
+    seed.refresh_from_db()
+    assert Version.objects.get_for_object(seed).count() == versions + 1
+    latest = Version.objects.get_for_object(seed).first()
+    assert latest.revision.comment == "Imported from public-security-v2.txt."
+    third = seed.responsibilities.get(sort_order=3)
+    assert third.text_en.startswith("Being fully in charge of")
+    assert third.text_zh_hans == zh_third
+    assert seed.responsibilities.count() == 15
+    telephones = seed.contacts.filter(kind="telephone").order_by("sort_order")
+    assert [contact.value_en for contact in telephones] == ["0571-87286688", "0571-87286699"]
+    assert telephones[0].value_zh_hans == "0571-87286688"
+    assert not telephones[1].value_zh_hans
+    assert not seed.contacts.filter(kind="website").exists()
+    state = Department.objects.with_publication_state().get(pk=seed.pk).publication_state
+    assert state == PublicationState.CHANGED
+    assert "responsibility 3, text (en)" in out
+    assert "- responsibility 16" in out
+    assert "- contact 4" in out
+
+
+def test_dry_run_prints_changes_field_by_field_and_writes_nothing(seed, tmp_path):
+    counts = row_counts()
+    before = facts(seed, "en")
+    changed = (
+        SEED_PAGE.read_text("utf-8")
+        .replace(
+            "Address: No. 66 Minsheng Road, Hangzhou", "Address: No. 88 Minsheng Road, Hangzhou"
+        )
+        .replace("Date:2020-09-01 09:09", "Date:2021-10-01 08:00")
+    )
+
+    status, out, _err = run(write_page(tmp_path, "public-security.txt", changed), dry_run=True)
+
+    assert status == 0
+    assert "would update Department of Public Security of Zhejiang Province" in out
+    assert (
+        "~ contact 1, value (en): “No. 66 Minsheng Road, Hangzhou” → "
+        "“No. 88 Minsheng Road, Hangzhou”" in out
+    )
+    assert "~ department, publication date: 2020-09-01 09:09 → 2021-10-01 08:00" in out
+    assert "Dry run, nothing written" in out
+    assert row_counts() == counts
+    seed.refresh_from_db()
+    assert facts(seed, "en") == before
+
+
+def test_dry_run_of_a_new_department_lists_what_would_be_created(lanshan):
+    status, out, _err = run(ENGLISH_WATER, CHINESE_WATER, slug="water-resources", dry_run=True)
+    assert status == 0
+    assert "would create Department of Water Resources of Lanshan Province" in out
+    assert "+ institution 1, routine work handled by: “Personnel”; “General Office”" in out
+    # The Chinese page finds the department the English one would create.
+    assert "would update 岚山省水利厅 (water-resources, Simplified Chinese)" in out
+    assert not Department.objects.exists()
+    assert not Version.objects.exists()
+
+
+def test_publish_option_publishes_with_the_page_date(lanshan):
+    status, out, _err = run(ENGLISH_WATER, publish=True)
+    assert status == 0
+    assert "Published." in out
+    publication = Department.objects.published().get()
+    assert timezone.localtime(publication.published_at).isoformat() == ("2021-03-15T10:30:00+08:00")
+    # An unchanged page of a published department publishes nothing more.
+    status, out, _err = run(ENGLISH_WATER, publish=True)
+    assert "no changes" in out and "Published." not in out
+
+
+def test_imported_drafts_are_not_published(lanshan):
+    run(ENGLISH_WATER)
+    assert not Department.objects.published().exists()
+    draft = Department.objects.drafts().get()
+    state = Department.objects.with_publication_state().get(pk=draft.pk).publication_state
+    assert state == PublicationState.DRAFT_ONLY
+
+
+def test_several_governments_need_one_chosen(lanshan):
+    Government.objects.create(slug="other", name_en="Other", name_zh_hans="其他")
+    status, _out, err = run(GOOD_PAGE)
+    assert status == 1
+    assert "--government" in err
+    status, _out, _err = run(GOOD_PAGE, government="other", kind="affiliated")
+    assert status == 0
+    draft = Department.objects.drafts().get()
+    assert (draft.government.slug, draft.kind) == ("other", "affiliated")
+    with pytest.raises(CommandError, match="No government has the slug"):
+        call_command("import_legacy", str(GOOD_PAGE), government="nowhere")
+
+
+def test_existing_department_is_matched_by_name_before_slug(seed):
+    """An English page finds its department by name, whatever the department's slug."""
+    status, out, _err = run(SEED_PAGE)
+    assert status == 0
+    assert "(public-security, English): no changes." in out
+    assert Department.objects.drafts().count() == 1
+
+
+# Reading exports the samples do not show.
+
+
+def parse(text, name="page.txt", encoding="utf-8"):
+    return importer.parse_export(text.encode(encoding), name)
+
+
+ENGLISH_SKELETON = """Bureau of Testing of Lanshan Province
+Date:2020-01-02 03:04
+
+{items}
+
+Telephone: 0571-12345678
+"""
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "(1) First duty.\n(2) Second duty.",
+        "1. First duty.\n2. Second duty.",
+        "1、First duty.\n2、Second duty.",
+        "（1）First duty.\n（2）Second duty.",
+        "（一）First duty.\n（二）Second duty.",
+        "一、First duty.\n二、Second duty.",
+        "① First duty.\n② Second duty.",
+        "• First duty.\n• Second duty.",
+    ],
+)
+def test_every_numbering_style_gives_the_same_responsibilities(items):
+    page = parse(ENGLISH_SKELETON.format(items=items))
+    assert page.problems == []
+    assert [text for text, _line in page.responsibilities] == ["First duty.", "Second duty."]
+
+
+def test_labels_and_numbers_in_english_and_chinese():
+    page = parse(
+        "测试局\n发布日期：2020年9月1日 9:09\n\n（一）负责测试。\n\n"
+        "地址：测试路1号　邮编：310000\n"
+        "电话：0571-1234567；0571-7654321、0571-1111111\n"
+        "投诉电话：12345\n传真：0571-2222222\n电子邮箱：a@b.example\n"
+        "网址：https://test.example/\n办公时间：工作日 9:00-17:00\n"
+    )
+    assert page.problems == []
+    assert page.language == "zh-hans"
+    assert timezone.localtime(page.published_at).strftime("%Y-%m-%d %H:%M") == "2020-09-01 09:09"
+    assert [(contact.kind, contact.label, contact.value) for contact in page.contacts] == [
+        ("address", "地址", "测试路1号"),
+        ("postcode", "邮编", "310000"),
+        ("telephone", "电话", "0571-1234567"),
+        ("telephone", "电话", "0571-7654321"),
+        ("telephone", "电话", "0571-1111111"),
+        ("complaint-telephone", "投诉电话", "12345"),
+        ("fax", "传真", "0571-2222222"),
+        ("email", "电子邮箱", "a@b.example"),
+        ("website", "网址", "https://test.example/"),
+        ("office-hours", "办公时间", "工作日 9:00-17:00"),
+    ]
+
+
+def test_chinese_units_with_count_and_managed_units():
+    page = parse(
+        "测试厅\n\n（一）负责测试。\n\n"
+        "测试厅设有办公室、财务处和人事处等3个内设机构。其中，办公室的日常工作由财务处、人事处承担。\n\n"
+        "测试厅有两个直属单位，包括测试中心和车辆管理所，并管理测试协会。\n"
+    )
+    assert page.problems == []
+    assert [item.name for item in page.institutions] == ["办公室", "财务处", "人事处"]
+    assert page.institutions[0].handlers == [1, 2]
+    assert [(unit.name, unit.relation) for unit in page.units] == [
+        ("测试中心", "directly-affiliated"),
+        ("车辆管理所", "directly-affiliated"),
+        ("测试协会", "managed"),
+    ]
+
+
+def test_html_is_read_like_a_browser_shows_it():
+    page = parse(
+        "<html><head><title>Ignored title</title><script>var a = '<p>x</p>';</script></head>"
+        "<body><nav>Home &gt; Departments</nav><h1>Bureau of Testing</h1>"
+        "<p>Date: 2020-01-02</p><p>The bureau tests things &amp; more. Its main "
+        "responsibilities include:</p><ol start='1'><li>Testing.</li><li>Retesting.</li></ol>"
+        "<p>Tel:&nbsp;0571-12345678<br>E-mail: test@example.org</p></body></html>",
+        name="page.htm",
+    )
+    assert page.problems == []
+    assert page.name == "Bureau of Testing"
+    assert page.introduction == "The bureau tests things & more. Its main responsibilities include:"
+    assert [text for text, _line in page.responsibilities] == ["Testing.", "Retesting."]
+    assert [contact.value for contact in page.contacts] == ["0571-12345678", "test@example.org"]
+
+
+def test_gb18030_and_declared_charsets_are_decoded():
+    text = "测试局\n\n一、负责测试。\n"
+    assert parse(text, encoding="gb18030").name == "测试局"
+    html = '<meta charset="gbk"><h1>测试局</h1><p>一、负责测试。</p>'
+    assert parse(html, "page.html", encoding="gb18030").responsibilities == [("负责测试。", 1)]
+
+
+def test_lists_split_on_and_only_between_names():
+    split = importer.split_names
+    assert split("Patrol and Special Police, Complaints and Proposals", "en") == [
+        "Patrol and Special Police",
+        "Complaints and Proposals",
+    ]
+    assert split("the A Office, the B Office and the C Office", "en") == [
+        "A Office",
+        "B Office",
+        "C Office",
+    ]
+    assert split("Finance Division and Rivers and Lakes", "en", expected=2) == [
+        "Finance Division",
+        "Rivers and Lakes",
+    ]
+    assert split("人力资源和社会保障服务中心、财务处和人事处", "zh-hans") == [
+        "人力资源和社会保障服务中心",
+        "财务处",
+        "人事处",
+    ]
+
+
+def test_handlers_are_matched_to_the_listed_short_names():
+    names = ["Political Department", "Personnel Training", "Publicity", "Retirement", "Audit"]
+    match = importer.match_name
+    assert match("Personnel and Training Department", names, "en") == 1
+    assert match("Department of Retirees", names, "en") == 3
+    assert match("Publicity Department", names, "en") == 2
+    assert match("Department of Astronomy", names, "en") is None
+
+
+def test_a_list_collapsed_into_one_paragraph_is_split_into_items():
+    page = parse(
+        "<h1>测试局</h1><p>测试局是省政府直属机构。主要职责是：（一）组织调查。"
+        "（二）发布数据（含110个指标）。（三）完成其他任务。</p>",
+        name="page.html",
+    )
+    assert page.problems == []
+    assert page.introduction == "测试局是省政府直属机构。主要职责是："
+    assert [text for text, _line in page.responsibilities] == [
+        "组织调查。",
+        "发布数据（含110个指标）。",
+        "完成其他任务。",
+    ]
+
+
+def test_sections_list_one_name_a_line():
+    page = parse(
+        "测试厅\n\n主要职责：\n1.负责测试工作。\n2.组织实施测试。\n\n"
+        "内设机构\n办公室\n法规处\n\n直属单位\n省测试中心\n省培训中心\n\n"
+        "联系方式\n地址：测试路8号   电话：0571-81234567\n"
+    )
+    assert page.problems == []
+    assert [item.name for item in page.institutions] == ["办公室", "法规处"]
+    assert [unit.name for unit in page.units] == ["省测试中心", "省培训中心"]
+    assert [contact.kind for contact in page.contacts] == ["address", "telephone"]
+
+
+def test_leaders_are_refused_with_a_reason():
+    page = parse(
+        "Bureau of Testing\n\n1. Testing.\n\nLeaders\nDirector: Zhang San\nDeputy: Li Si\n"
+    )
+    assert [problem.line for problem in page.problems] == [6, 7]
+    assert "leaders are not imported" in page.problems[0].message
+
+
+def test_a_title_after_the_name_is_not_taken_for_the_introduction():
+    page = parse("Government Structure Portal\nBureau of Testing\n\n1. Testing.\n")
+    assert [problem.line for problem in page.problems] == [2]
+
+
+# The admin.
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
+
+
+def upload(*pages):
+    return [SimpleUploadedFile(page.name, page.read_bytes()) for page in pages]
+
+
+@pytest.mark.urls(__name__)
+def test_admin_previews_then_imports_uploaded_pages(client, lanshan, superuser):
+    client.force_login(superuser)
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 200
+    assert 'type="file"' in response.content.decode()
+
+    response = client.post(
+        IMPORT_URL,
+        {
+            "files": upload(ENGLISH_WATER, CHINESE_WATER),
+            "slug": "water-resources",
+            "kind": "component",
+        },
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "en-water-resources.txt: Will be created" in content
+    assert "zh-water-resources.txt: Will be updated" in content
+    assert "Department of Water Resources of Lanshan Province" in content
+    assert "岚山省水利厅" in content
+    assert not Department.objects.exists()
+    payload = response.context["payload"]
+
+    response = client.post(IMPORT_URL, {"payload": payload, "confirm": "Import"})
+
+    assert response.status_code == 200
+    draft = Department.objects.drafts().get()
+    assert facts(draft, "en") == expected_facts(ENGLISH_WATER)["facts"]
+    assert facts(draft, "zh-hans") == expected_facts(CHINESE_WATER)["facts"]
+    assert "en-water-resources.txt: Created" in response.content.decode()
+    assert f"{ADMIN_PREFIX}{draft.pk}/change/" in response.content.decode()
+    revision = Version.objects.get_for_object(draft).first().revision
+    assert revision.user == superuser
+    assert not Department.objects.published().exists()
+
+
+@pytest.mark.urls(__name__)
+def test_admin_shows_refused_lines_and_imports_only_the_good_file(client, lanshan, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        IMPORT_URL, {"files": upload(MALFORMED / "unplaceable-line.txt", GOOD_PAGE)}
+    )
+    content = response.content.decode()
+    assert "unplaceable-line.txt: Refused" in content
+    assert "Line 10" in content
+    assert "Subscribe to our newsletter for weekly updates" in content
+    assert "en-archives-no-intro.txt: Will be created" in content
+
+    client.post(IMPORT_URL, {"payload": response.context["payload"]})
+
+    assert list(Department.objects.values_list("name_en", flat=True)) == [
+        "Archives Bureau of Lanshan Province"
+    ]
+
+
+@pytest.mark.urls(__name__)
+def test_admin_refuses_a_tampered_preview(client, lanshan, superuser):
+    client.force_login(superuser)
+    response = client.post(IMPORT_URL, {"payload": "forged"}, follow=True)
+    assert "The preview has expired" in response.content.decode()
+    assert not Department.objects.exists()
+
+
+@pytest.mark.urls(__name__)
+def test_only_staff_who_may_add_departments_can_import(client, lanshan):
+    editor = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {"files": upload(GOOD_PAGE)}).status_code == 403
+    assert not Department.objects.exists()
+
+    editor.user_permissions.add(Permission.objects.get(codename="add_department"))
+    editor = get_user_model().objects.get(pk=editor.pk)
+    client.force_login(editor)
+    response = client.post(IMPORT_URL, {"files": upload(GOOD_PAGE)})
+    assert response.status_code == 200
+    client.post(IMPORT_URL, {"payload": response.context["payload"]})
+    draft = Department.objects.drafts().get()
+    # They may go on editing what they imported.
+    assert list(draft.editors.all()) == [editor]
+
+
+@pytest.mark.urls(__name__)
+def test_importers_who_are_not_superusers_update_only_their_departments(client, seed):
+    user = get_user_model().objects.create_user("importer", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="add_department"))
+    client.force_login(user)
+    response = client.post(IMPORT_URL, {"files": upload(SEED_PAGE)})
+    assert "You may not edit the department" in response.content.decode()
+
+
+def test_import_urls_are_ready_for_the_department_admin():
+    (pattern,) = import_urls(admin.site.get_model_admin(Department))
+    assert str(pattern.pattern) == "import/"
+    assert pattern.name == "departments_department_import"
+
+
+def test_revisions_of_imports_are_restorable(lanshan):
+    """The revision holds the draft with its children, as the admin's history expects."""
+    run(ENGLISH_WATER)
+    draft = Department.objects.drafts().get()
+    version = Version.objects.get_for_object(draft).get()
+    models = {item.content_type.model for item in version.revision.version_set.all()}
+    assert {"department", "responsibility", "institution", "affiliatedunit", "contact"} <= models
+    assert reversion.is_registered(Department)
+
+
+def test_department_list_links_to_the_import_page(client, django_user_model, db):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    content = client.get("/admin/departments/department/").content.decode()
+    assert 'href="/admin/departments/department/import/"' in content
+    assert client.get("/admin/departments/department/import/").status_code == 200
