@@ -181,7 +181,7 @@ def term_pattern(query):
     """Matches the query's terms where a reader sees them: at the start of a word (or anywhere
     in Chinese)."""
     alternatives = [
-        re.escape(term) if CJK.search(term) else rf"\b{re.escape(term)}"
+        re.escape(term) if CJK.search(term) else rf"\b{re.escape(term)}\w*"
         for term in sorted(query.terms, key=len, reverse=True)
     ]
     return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
@@ -195,6 +195,11 @@ def snippet(text, query):
     focus = phrase if phrase >= 0 else (first.start() if first else 0)
     start = max(0, focus - SNIPPET_RADIUS)
     end = min(len(text), focus + SNIPPET_RADIUS + len(query.text))
+    # Begin and end on whole words where the text has spaces between them.
+    if start > 0 and " " in text[start:focus]:
+        start = text.index(" ", start, focus) + 1
+    if end < len(text) and " " in text[focus:end]:
+        end = text.rindex(" ", focus, end)
     window = text[start:end]
     parts, last = [], 0
     if pattern:
