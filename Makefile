@@ -8,8 +8,9 @@ PORT ?= 8000
 .PHONY: run test install browser migrate seed superuser lint messages
 
 # Browser tests drive Debian's Chromium (a test tool's own browser download does
-# not work here); CJK fonts make the Chinese pages render in screenshots and PDFs.
-BROWSER_PACKAGES := chromium fonts-noto-cjk
+# not work here); CJK fonts make the Chinese pages render in screenshots and PDFs;
+# nginx checks deploy/nginx.conf (`nginx -t`).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk nginx
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,11 +31,11 @@ run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 browser:
-	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh 2>/dev/null | grep -q .; then exit 0; fi; \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/sbin/nginx ] && fc-list :lang=zh 2>/dev/null | grep -q .; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then apt_get="apt-get"; \
 	elif sudo -n true 2>/dev/null; then apt_get="sudo apt-get"; \
-	else echo "Browser tests need: apt-get install -y $(BROWSER_PACKAGES)"; exit 0; fi; \
-	$$apt_get update -qq && DEBIAN_FRONTEND=noninteractive $$apt_get install -y -qq $(BROWSER_PACKAGES)
+	else echo "Browser and deployment tests need: apt-get install -y $(SYSTEM_PACKAGES)"; exit 0; fi; \
+	$$apt_get update -qq && DEBIAN_FRONTEND=noninteractive $$apt_get install -y -qq $(SYSTEM_PACKAGES)
 
 test: install browser
 	$(BIN)/python -m pytest

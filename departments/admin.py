@@ -210,23 +210,27 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
             return self.admin_site.admin_view(function)
 
         # The import page comes first: the admin's catch-all "<object_id>/" would take it.
-        return import_urls(self) + [
-            path(
-                "<path:object_id>/publish/",
-                view(self.publish_view),
-                name="departments_department_publish",
-            ),
-            path(
-                "<path:object_id>/withdraw/",
-                view(self.withdraw_view),
-                name="departments_department_withdraw",
-            ),
-            path(
-                "<path:object_id>/history/compare/",
-                view(self.compare_view),
-                name="departments_department_compare",
-            ),
-        ] + super().get_urls()
+        return (
+            import_urls(self)
+            + [
+                path(
+                    "<path:object_id>/publish/",
+                    view(self.publish_view),
+                    name="departments_department_publish",
+                ),
+                path(
+                    "<path:object_id>/withdraw/",
+                    view(self.withdraw_view),
+                    name="departments_department_withdraw",
+                ),
+                path(
+                    "<path:object_id>/history/compare/",
+                    view(self.compare_view),
+                    name="departments_department_compare",
+                ),
+            ]
+            + super().get_urls()
+        )
 
     def publishing_context(self, request, department, title):
         return {

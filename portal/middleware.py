@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.cache import patch_vary_headers
 
 from .display import display_mode
@@ -14,3 +15,42 @@ class DisplayModeMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY as the Permissions-Policy header (Django has none).
+
+    Cross-Origin-Opener-Policy and the other security headers come from Django's
+    SecurityMiddleware; Content-Security-Policy from django-csp.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+def client_ip(request):
+    """The visitor's address for django-axes, behind settings.TRUSTED_PROXY_COUNT proxies.
+
+    Each trusted proxy appends the address it received the request from to
+    X-Forwarded-For, so the client is the TRUSTED_PROXY_COUNT-th entry from the
+    right; anything further left was written by the client and cannot be trusted.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote_addr
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if not forwarded:
+        return remote_addr
+    return forwarded[-count] if len(forwarded) >= count else forwarded[0]

@@ -6,9 +6,12 @@ that a fresh clone runs with one command.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,15 +31,53 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+# DJANGO_ENV=production switches on the production settings below (HTTPS only,
+# secure cookies, HSTS, fingerprinted static files) and refuses to start
+# without a real SECRET_KEY and ALLOWED_HOSTS. Unset, the defaults suit a
+# developer's machine and the test suite.
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower() or "development"
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'production' or unset (development), not {DJANGO_ENV!r}."
+    )
+PRODUCTION = DJANGO_ENV == "production"
+
 DEBUG = env_bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG must be false with DJANGO_ENV=production: unset DEBUG in the environment."
+    )
 
 # The embedded default key is only fit for a developer's machine; production
 # sets SECRET_KEY in the environment.
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
-)
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+if PRODUCTION and SECRET_KEY.strip() in {"", DEVELOPMENT_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment with DJANGO_ENV=production, to a long "
+        "random value that is not the development default, e.g. the output of: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in the environment with DJANGO_ENV=production: the "
+        "comma-separated host names the site answers to, e.g. portal.example.gov.cn"
+    )
+# Origins (scheme and host) whose forms may post here, e.g. https://portal.example.gov.cn;
+# needed when the site is reached under a name other than the request's Host.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before it.
@@ -51,6 +92,9 @@ INSTALLED_APPS = [
     "adminsortable2",
     "reversion",
     "django_static_jquery_ui",
+    "csp",
+    # Counts failed admin sign-ins and locks the username/address pair out.
+    "axes",
     "portal",
     "departments",
     "contacts",
@@ -58,6 +102,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +113,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every sign-in before Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -143,25 +197,108 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ()}
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded images are served by the application on a developer's machine;
-# production serves MEDIA_ROOT from the web server and turns this off.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+# production serves MEDIA_ROOT (shared storage) from the web server instead.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=not PRODUCTION)
 
-# Serve static files straight from the apps' folders until collectstatic has
-# run, so that a fresh clone works without a build step.
-WHITENOISE_USE_FINDERS = True
+# Production serves the fingerprinted, compressed copies collectstatic writes
+# to STATIC_ROOT (so they can be cached for a year). Development and the tests
+# keep the plain storage and serve straight from the apps' folders, so that a
+# fresh clone works without a build step.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Security headers, in every mode so that the tests see them.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours (nor the admin's) reads the CSRF cookie: they use the form's token.
+CSRF_COOKIE_HTTPONLY = True
+# portal.middleware.PermissionsPolicyMiddleware: features no page of ours uses.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+
+# Content-Security-Policy (django-csp): only our own scripts and styles run,
+# never inline ones. A template that truly needs an inline element gives it
+# nonce="{{ request.csp_nonce }}" (add csp.constants.NONCE to the directive).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+if PRODUCTION:
+    # TLS ends at the load balancer / nginx, which says so in X-Forwarded-Proto
+    # (and must overwrite any such header a client sends).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Being on the browsers' preload list is hard to undo: an explicit decision.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # check --deploy warns about preload being off; that is a choice, not an oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Sign-in throttling (django-axes): after 5 failed attempts for one username
+# from one address, that pair is refused for an hour (other users and other
+# addresses are unaffected): portal.views.sign_in_locked_out answers 429 with
+# templates/axes/lockout.html.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "portal.views.sign_in_locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+# Behind nginx (and a load balancer), REMOTE_ADDR is the proxy's address: the
+# client's is taken from X-Forwarded-For, counting TRUSTED_PROXY_COUNT
+# addresses from the right (nginx alone: 1; load balancer + nginx: 2). Never
+# set it higher than the number of proxies, or clients could choose their address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 
 # Where the admin lives, e.g. "office/" (with the trailing slash); robots.txt names it too.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
 LOGIN_URL = "admin:login"
 
+# Everything to stdout, where the process manager (systemd, containers) collects it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.contrib import admin
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -87,3 +88,21 @@ def robots_txt(request):
     lines += [f"Disallow: {path}" for path in disallowed]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sign_in_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a username has failed to sign in too often from one address.
+
+    An admin page (429, ``axes/lockout.html``) that says for how long; the
+    admin's "Access attempts" list or ``manage.py axes_reset`` lifts it early.
+    """
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Too many failed sign-in attempts"),
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+    }
+    return render(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

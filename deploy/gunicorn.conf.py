@@ -1,0 +1,31 @@
+"""gunicorn settings for one application server: gunicorn -c deploy/gunicorn.conf.py portal.wsgi
+
+Every value can be changed from the environment:
+
+GUNICORN_BIND             address to listen on (default 127.0.0.1:8001, where nginx proxies)
+GUNICORN_WORKERS          worker processes (default 2 x CPU cores + 1)
+GUNICORN_THREADS          threads per worker (default 1)
+GUNICORN_TIMEOUT          seconds before a silent worker is restarted (default 30)
+FORWARDED_ALLOW_IPS       proxies whose X-Forwarded-* headers are trusted (default 127.0.0.1,::1)
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Restart workers now and then so that a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+
+# nginx on the same machine is the only client; it sets X-Forwarded-Proto and -For.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Access and error logs to stdout / stderr, collected by the process manager.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -1,0 +1,90 @@
+"""The deployment files in deploy/: nginx accepts its configuration, gunicorn its settings."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+DEPLOY = settings.BASE_DIR / "deploy"
+
+
+def nginx():
+    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if path:
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("nginx is missing: CI must check deploy/nginx.conf (make test installs it).")
+    pytest.skip("nginx is not installed (apt-get install -y nginx): deploy/nginx.conf unchecked")
+
+
+def test_nginx_accepts_the_configuration(tmp_path):
+    binary = nginx()
+    text = (DEPLOY / "nginx.conf").read_text()
+    for placeholder in ["/srv/portal/staticfiles", "/srv/portal/media"]:
+        assert placeholder in text
+    (tmp_path / "static").mkdir()
+    (tmp_path / "media").mkdir()
+    text = (
+        text.replace("/srv/portal/staticfiles", str(tmp_path / "static"))
+        .replace("/srv/portal/media", str(tmp_path / "media"))
+        .replace("/run/nginx.pid", str(tmp_path / "nginx.pid"))
+        .replace("/var/log/nginx/", f"{tmp_path}/")
+    )
+    if os.geteuid() != 0:
+        text = text.replace("user www-data;", "")
+    # Temporary files of a running server, in the temporary directory too.
+    temp_paths = "".join(
+        f"    {kind}_temp_path {tmp_path / kind};\n"
+        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    )
+    text = text.replace("http {\n", "http {\n" + temp_paths, 1)
+    config = tmp_path / "nginx.conf"
+    config.write_text(text)
+    result = subprocess.run(
+        [binary, "-t", "-c", str(config), "-p", str(tmp_path), "-e", str(tmp_path / "error.log")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr
+    assert "test is successful" in result.stderr
+
+
+def test_nginx_configuration_essentials():
+    text = (DEPLOY / "nginx.conf").read_text()
+    for line in [
+        "client_max_body_size 12m;",
+        "gzip on;",
+        "server 127.0.0.1:8001",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $forwarded_proto;",
+        'add_header Cache-Control "public, max-age=31536000, immutable" always;',
+    ]:
+        assert line in text
+
+
+def test_gunicorn_accepts_its_settings():
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
+    assert gunicorn, "gunicorn is in requirements.txt"
+    env = {**os.environ, "GUNICORN_WORKERS": "3", "GUNICORN_BIND": "127.0.0.1:8123"}
+    result = subprocess.run(
+        [gunicorn, "-c", str(DEPLOY / "gunicorn.conf.py"), "--print-config", "portal.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = {
+        key.strip(): value.strip()
+        for key, _sep, value in (line.partition("=") for line in result.stdout.splitlines())
+    }
+    assert config["workers"] == "3"
+    assert config["bind"] == "['127.0.0.1:8123']"
+    assert config["accesslog"] == "-"
+    assert "127.0.0.1" in config["forwarded_allow_ips"]

@@ -1,0 +1,286 @@
+"""Production settings, security headers, sign-in throttling and the configurable admin path."""
+
+import importlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory, override_settings
+from django.urls import clear_url_caches
+
+from portal.middleware import client_ip
+
+LOGIN_URL = "/admin/login/"
+EXPECTED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+PRODUCTION_HOST = "portal.example.gov.cn"
+
+
+def directives(policy):
+    """A policy's directives, whatever their order."""
+    return sorted(part.strip() for part in policy.split(";") if part.strip())
+
+
+def production_env(**overrides):
+    """The environment of a production process: no development leftovers from ours."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SERVE_MEDIA", "DJANGO_SETTINGS_MODULE"}
+        # Test-only switches (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) stay out too.
+        and not key.startswith(("SECURE_", "DJANGO_"))
+    }
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=PRODUCTION_HOST,
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run_python(code, env):
+    """Run code in a new interpreter (settings are read once, at import)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# --- Production settings ------------------------------------------------------------------
+
+
+def test_check_deploy_reports_nothing_in_production():
+    result = run_python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', '--deploy', '--fail-level', 'DEBUG')",
+        production_env(),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues" in output, output
+
+
+def test_production_settings():
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({"
+        "'DEBUG': s.DEBUG, 'SSL': s.SECURE_SSL_REDIRECT, 'PROXY': s.SECURE_PROXY_SSL_HEADER, "
+        "'HSTS': s.SECURE_HSTS_SECONDS, 'SUB': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "'PRELOAD': s.SECURE_HSTS_PRELOAD, 'SESSION': s.SESSION_COOKIE_SECURE, "
+        "'CSRF': s.CSRF_COOKIE_SECURE, 'CSRF_HTTPONLY': s.CSRF_COOKIE_HTTPONLY, "
+        "'MEDIA': s.SERVE_MEDIA, 'STATIC': s.STORAGES['staticfiles']['BACKEND'], "
+        "'FINDERS': s.WHITENOISE_USE_FINDERS, 'ORIGINS': s.CSRF_TRUSTED_ORIGINS, "
+        "'HOSTS': s.ALLOWED_HOSTS, 'XFO': s.X_FRAME_OPTIONS}))"
+    )
+    env = production_env(CSRF_TRUSTED_ORIGINS="https://a.example.gov.cn, https://b.example.gov.cn")
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "DEBUG": False,
+        "SSL": True,
+        "PROXY": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "HSTS": 31536000,
+        "SUB": True,
+        "PRELOAD": False,
+        "SESSION": True,
+        "CSRF": True,
+        "CSRF_HTTPONLY": True,
+        "MEDIA": False,
+        "STATIC": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "FINDERS": False,
+        "ORIGINS": ["https://a.example.gov.cn", "https://b.example.gov.cn"],
+        "HOSTS": [PRODUCTION_HOST],
+        "XFO": "DENY",
+    }
+    env = production_env(SECURE_SSL_REDIRECT="false", SECURE_HSTS_PRELOAD="true")
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (values["SSL"], values["PRELOAD"]) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": settings.DEVELOPMENT_SECRET_KEY}, "SECRET_KEY must be set"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set"),
+        ({"DEBUG": "true"}, "DEBUG must be false"),
+    ],
+    ids=["no-key", "empty-key", "development-key", "no-hosts", "debug"],
+)
+def test_production_refuses_to_start_without_its_settings(overrides, message):
+    result = run_python("import django; django.setup()", production_env(**overrides))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_development_defaults_need_no_environment():
+    """A fresh clone: plain static storage served from the apps' folders, media served too."""
+    assert settings.DJANGO_ENV == "development"
+    assert settings.STORAGES["staticfiles"]["BACKEND"] == (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    assert settings.WHITENOISE_USE_FINDERS is True
+    assert settings.SERVE_MEDIA is True
+    assert settings.SECURE_SSL_REDIRECT is False
+    assert settings.SESSION_COOKIE_SECURE is False
+
+
+# --- Headers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/en/", "/zh-hans/government/structure/", LOGIN_URL])
+def test_security_headers(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert directives(response["Content-Security-Policy"]) == directives(EXPECTED_CSP)
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["Permissions-Policy"] == (
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+    )
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_templates_carry_no_inline_styles_or_scripts():
+    """Inline code would be refused by the policy: only data blocks (JSON) may be inline."""
+    offenders = []
+    for template in (settings.BASE_DIR / "templates").rglob("*.html"):
+        text = template.read_text()
+        if "<style" in text or " style=" in text or "<script>" in text:
+            offenders.append(str(template))
+    assert offenders == []
+
+
+# --- Sign-in throttling -------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(db):
+    users = get_user_model().objects
+    return {
+        "ada": users.create_superuser("ada", "ada@example.org", "right-password-1"),
+        "bob": users.create_superuser("bob", "bob@example.org", "right-password-2"),
+    }
+
+
+def sign_in(client, username, password, **extra):
+    return client.post(
+        LOGIN_URL, {"username": username, "password": password, "next": "/admin/"}, **extra
+    )
+
+
+def test_five_failed_sign_ins_lock_the_user_out(client, staff):
+    for _attempt in range(4):
+        response = sign_in(client, "ada", "wrong")
+        assert response.status_code == 200  # the login form again, with its error
+    response = sign_in(client, "ada", "wrong")
+    assert response.status_code == 429
+    response = sign_in(client, "ada", "right-password-1")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "Too many failed sign-in attempts" in text
+    assert "failed 5 times in a row" in text
+    assert "for the next 60 minutes" in text
+    assert "_auth_user_id" not in client.session
+
+    # Other users, and the same user from another address, still sign in.
+    assert sign_in(client, "bob", "right-password-2").status_code == 302
+    client.logout()
+    other = sign_in(client, "ada", "right-password-1", REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 302
+
+
+def test_lockout_page_is_translated(client, staff):
+    for _attempt in range(5):
+        sign_in(client, "ada", "wrong", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = sign_in(client, "ada", "right-password-1", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "登录失败次数过多" in text
+    assert "60" in text
+
+
+def test_a_successful_sign_in_resets_the_count(client, staff):
+    for _attempt in range(4):
+        sign_in(client, "ada", "wrong")
+    assert sign_in(client, "ada", "right-password-1").status_code == 302
+    client.logout()
+    for _attempt in range(4):
+        assert sign_in(client, "ada", "wrong").status_code == 200
+    assert sign_in(client, "ada", "right-password-1").status_code == 302
+
+
+def test_force_login_bypasses_the_throttle(client, staff):
+    client.force_login(staff["ada"])
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "127.0.0.9"),  # no proxy: the connection's address
+        (1, "", "127.0.0.9"),
+        (1, "203.0.113.9", "203.0.113.9"),  # nginx appended the client
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client's own header is ignored
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),  # load balancer + nginx
+        (2, "203.0.113.9", "203.0.113.9"),
+    ],
+)
+def test_client_address_behind_proxies(count, forwarded, expected):
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(TRUSTED_PROXY_COUNT=count):
+        assert client_ip(request) == expected
+
+
+# --- Admin path ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_at_office():
+    import portal.urls
+
+    with override_settings(ADMIN_URL="office-7f3a/"):
+        clear_url_caches()
+        importlib.reload(portal.urls)
+        yield
+    clear_url_caches()
+    importlib.reload(portal.urls)
+
+
+def test_admin_answers_at_configured_path_only(client, db, admin_at_office):
+    assert client.get("/office-7f3a/login/").status_code == 200
+    assert client.get("/office-7f3a/").status_code == 302
+    assert client.get("/admin/login/").status_code == 404
+    assert client.get("/admin/").status_code == 404
+    robots = client.get("/robots.txt").content.decode()
+    assert "office-7f3a" not in robots
+
+
+def test_admin_path_is_restored(client, db):
+    assert client.get("/admin/login/").status_code == 200
