@@ -1,4 +1,5 @@
 from django.contrib.auth.views import redirect_to_login
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Department
@@ -47,6 +48,13 @@ class DepartmentDetailView(DetailView):
 
     def get_queryset(self):
         return Department.objects.published().with_structure()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        changed = self.object.live_from or self.object.content_changed_at
+        if changed and not self.object.is_draft:
+            response["Last-Modified"] = http_date(changed.timestamp())
+        return response
 
 
 class DepartmentPreviewView(DepartmentDetailView):

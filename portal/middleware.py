@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .display import display_mode
 
@@ -54,3 +54,33 @@ def client_ip(request):
     if not forwarded:
         return remote_addr
     return forwarded[-count] if len(forwarded) >= count else forwarded[0]
+
+
+class PublicCacheControlMiddleware:
+    """Lets browsers and proxies keep public pages for a while, never anything personal.
+
+    A response that already says how to cache it (the admin's never_cache,
+    the draft preview's private, no-store) keeps its header. Otherwise a
+    successful GET by an anonymous visitor that sets no cookie is public for
+    settings.PUBLIC_CACHE_SECONDS; everything else is private.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        anonymous = user is None or not user.is_authenticated
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and anonymous
+            and not response.cookies
+        ):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response

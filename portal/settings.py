@@ -100,11 +100,17 @@ INSTALLED_APPS = [
     "contacts",
 ]
 
+# How long browsers and proxies may keep a public page before asking again.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the content, Last-Modified from the views: 304 for an unchanged page.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "portal.middleware.PublicCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.DisplayModeMiddleware",
