@@ -1,0 +1,103 @@
+"""Ten thousand generated requests to the public URLs and the API: never a server error.
+
+Deterministic (seeded), in-process (Django's test client, no network) and
+bounded in count, so it stops by itself and fails the same way twice.
+"""
+
+import random
+import string
+
+import pytest
+from django.test import Client
+
+REQUESTS = 10_000
+LANGUAGES = ["en", "zh-hans", "fr", "", "EN", "zh"]
+PUBLIC_PATHS = [
+    "",
+    "government/",
+    "government/structure/",
+    "government/structure/public-security/",
+    "government/structure/public-security/preview/",
+    "government/structure/feed/",
+    "search/",
+    "display/",
+    "api/",
+]
+API_PATHS = ["api/v1/departments/", "api/v1/departments/public-security/", "api/v1/openapi.json"]
+PARAMETERS = ["q", "name", "lang", "kind", "page", "page_size", "mode", "next", "format", "slug"]
+NASTY = [
+    "",
+    " ",
+    "'",
+    '"',
+    "%",
+    "%00",
+    "\x00",
+    "../../etc/passwd",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "户籍",
+    "身份证",
+    "ID cards",
+    "🚓",
+    "\u202e",
+    "-1",
+    "0",
+    "999999999999999999999",
+    "1e9",
+    "NaN",
+    "null",
+    "[]",
+    "{}",
+    "\\",
+    "//evil.example/",
+    "javascript:alert(1)",
+    "a" * 5000,
+]
+
+
+def random_text(rng):
+    if rng.random() < 0.5:
+        return rng.choice(NASTY)
+    alphabet = string.printable + "政治部公安厅户籍（）、。—…" + "\u00e9\u0301\ufeff"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+
+
+def random_path(rng):
+    if rng.random() < 0.3:
+        base = rng.choice(API_PATHS)
+    else:
+        base = f"{rng.choice(LANGUAGES)}/{rng.choice(PUBLIC_PATHS)}"
+    if rng.random() < 0.3:
+        segments = base.split("/")
+        segments[rng.randrange(len(segments))] = random_text(rng).replace("?", "").replace("#", "")
+        base = "/".join(segments)
+    return "/" + base
+
+
+def random_query(rng):
+    return {rng.choice(PARAMETERS): random_text(rng) for _ in range(rng.randint(0, 3))}
+
+
+@pytest.mark.django_db
+def test_ten_thousand_generated_requests_never_get_a_server_error(seed):
+    rng = random.Random(20261127)
+    client = Client(raise_request_exception=False)
+    server_errors, sent = [], 0
+    for number in range(2 * REQUESTS):
+        if sent == REQUESTS:
+            break
+        path = random_path(rng)
+        query = random_query(rng)
+        method = rng.choices(["get", "head", "post"], weights=[7, 1, 2])[0]
+        try:
+            response = getattr(client, method)(path, query)
+        except (UnicodeEncodeError, ValueError):
+            # The test client cannot even build some generated URLs (say,
+            # "//[" reads as a broken IPv6 host); no client could send them.
+            continue
+        sent += 1
+        if response.status_code >= 500:
+            server_errors.append((number, method, path[:80], query, response.status_code))
+    assert sent == REQUESTS
+    assert server_errors == []
