@@ -6,12 +6,17 @@ HTML pages. The views reverse each other by the view itself.
 
 from django.urls import path, re_path
 
+from portal.page_cache import cached_page
+
 from . import api
 
 urlpatterns = [
-    path("departments/", api.department_list),
-    path("departments/<slug:slug>/", api.department_detail),
-    path("openapi.json", api.openapi_json),
+    path("departments/", cached_page(api.department_list)),
+    path(
+        "departments/<slug:slug>/",
+        cached_page(api.department_detail, department_kwarg="slug"),
+    ),
+    path("openapi.json", cached_page(api.openapi_json, lists_departments=False)),
     # Anything else ending in a slash; other addresses first get APPEND_SLASH's redirect.
     re_path(r"^(?:.*/)?$", api.not_found),
 ]

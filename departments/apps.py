@@ -7,6 +7,6 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Departments")
 
     def ready(self):
-        from . import revisions
+        from . import revisions, signals  # noqa: F401 - connects the receivers
 
         revisions.register()

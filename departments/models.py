@@ -137,6 +137,12 @@ class DepartmentQuerySet(models.QuerySet):
             models.Exists(newer_live)
         )
 
+    def next_scheduled_live_from(self, now):
+        """When the next scheduled publication goes live (None if none is scheduled)."""
+        return self.filter(draft__isnull=False, live_from__gt=now).aggregate(
+            moment=models.Min("live_from")
+        )["moment"]
+
     def named_like(self, text):
         """Departments whose name, in either language, contains the text."""
         if not text:
@@ -170,10 +176,7 @@ class DepartmentQuerySet(models.QuerySet):
         """Everything the structure page renders, in a fixed number of queries."""
         return self.select_related("government").prefetch_related(
             "responsibilities",
-            models.Prefetch(
-                "institutions",
-                queryset=Institution.objects.prefetch_related("routine_work_handled_by"),
-            ),
+            models.Prefetch("institutions", queryset=Institution.objects.with_handlers()),
             "affiliated_units",
             "contacts",
             "leaders",
@@ -345,11 +348,7 @@ class Department(models.Model):
     @property
     def institutions_with_handlers(self):
         """Institutions whose routine work other institutions handle."""
-        return [
-            institution
-            for institution in self.institutions.all()
-            if institution.routine_work_handled_by.all()
-        ]
+        return [institution for institution in self.institutions.all() if institution.handlers]
 
 
 class DepartmentChildManager(models.Manager):
@@ -409,6 +408,47 @@ class Responsibility(DepartmentChild):
         return self.text[:80]
 
 
+class InstitutionsWithHandlersIterable(models.query.ModelIterable):
+    """The rows of ``InstitutionQuerySet.with_handlers()``, folded into one institution each."""
+
+    def __iter__(self):
+        institutions = {}
+        handler_pks = {}
+        for row in super().__iter__():
+            institutions.setdefault(row.pk, row)
+            pks = handler_pks.setdefault(row.pk, [])
+            if row.handler_pk is not None:
+                pks.append(row.handler_pk)
+        # Handlers belong to the same department (validate_handlers), so they are
+        # normally among the rows; any other is read, whatever the data says.
+        missing = {pk for pks in handler_pks.values() for pk in pks} - institutions.keys()
+        others = Institution.objects.in_bulk(missing) if missing else {}
+        for institution in institutions.values():
+            handlers = [institutions.get(pk) or others[pk] for pk in handler_pks[institution.pk]]
+            handlers.sort(key=Institution.page_order)
+            institution.loaded_handlers = handlers
+            yield institution
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def with_handlers(self):
+        """Institutions with their ``handlers`` read in the same query.
+
+        Prefetching ``routine_work_handled_by`` costs a second query and a
+        related manager and queryset per institution; a join on the relation's
+        table costs neither. Rows are one per handler, folded back into one
+        institution each, so this is for reading whole lists (as
+        ``prefetch_related`` does): a slice or ``count()`` would see the rows.
+        """
+        queryset = self.annotate(handler_pk=models.F("routine_work_handled_by"))
+        queryset._iterable_class = InstitutionsWithHandlersIterable
+        return queryset
+
+
+class InstitutionManager(DepartmentChildManager.from_queryset(InstitutionQuerySet)):
+    pass
+
+
 class Institution(DepartmentChild):
     """An internal institution of a department (a division, office or bureau)."""
 
@@ -438,6 +478,11 @@ class Institution(DepartmentChild):
         help_text=_("Institutions of the same department that handle its routine work."),
     )
 
+    objects = InstitutionManager()
+
+    # Set by InstitutionQuerySet.with_handlers(); otherwise ``handlers`` reads the relation.
+    loaded_handlers = None
+
     class Meta(DepartmentChild.Meta):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
@@ -461,10 +506,15 @@ class Institution(DepartmentChild):
 
     @property
     def handlers(self):
-        """Handling institutions in page order, from the prefetched relation."""
-        return sorted(
-            self.routine_work_handled_by.all(), key=lambda handler: (handler.sort_order, handler.pk)
-        )
+        """Handling institutions in page order, as loaded by ``with_handlers()`` if it was used."""
+        if self.loaded_handlers is not None:
+            return self.loaded_handlers
+        return sorted(self.routine_work_handled_by.all(), key=Institution.page_order)
+
+    @staticmethod
+    def page_order(institution):
+        """Sort key: the order institutions are listed in on the page."""
+        return (institution.sort_order, institution.pk)
 
 
 class AffiliatedUnit(DepartmentChild):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
+from portal import page_cache, static_publishing
 
 from .models import AffiliatedUnit, Department, Institution, Leader, Responsibility
 
@@ -85,6 +86,7 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
     now = timezone.now()
     live_from = live_from or now
     draft = Department.objects.select_for_update().get(pk=draft.pk)
+    previous_slugs = set(draft.publications.values_list("slug", flat=True))
     draft.publications.filter(live_from__gt=now).delete()
     publication = _copy_department(
         draft, live_from, published_at=live_from if update_date else draft.published_at
@@ -102,6 +104,7 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
     else:
         comment = _("Published.")
     _record(draft, user, comment)
+    public_pages_changed(previous_slugs | {draft.slug})
     return publication
 
 
@@ -110,9 +113,21 @@ def withdraw(draft, *, user=None):
     """Take the department off the public pages (scheduled publications included)."""
     if not draft.is_draft:
         raise PublishingError(_("Only a draft can be withdrawn."), code="not_a_draft")
+    slugs = set(draft.publications.values_list("slug", flat=True)) | {draft.slug}
     draft.publications.all().delete()
     Department.objects.filter(pk=draft.pk).update(withdrawn_at=timezone.now())
     _record(draft, user, _("Withdrawn from the public pages."))
+    public_pages_changed(slugs)
+
+
+def public_pages_changed(slugs):
+    """The public pages of these departments, and every list of departments, have changed.
+
+    Cached copies are invalidated on every server, then the static pages are
+    re-rendered, in that order once the transaction commits.
+    """
+    page_cache.invalidate(page_cache.DEPARTMENTS, *map(page_cache.department_topic, slugs))
+    static_publishing.refresh_on_commit(slugs)
 
 
 def mark_changed(draft):

@@ -1,14 +1,20 @@
 from django.urls import path
 
+from portal.page_cache import cached_page
+
 from . import views
 from .feeds import PublishedDepartmentsFeed
 
 app_name = "departments"
 
 urlpatterns = [
-    path("", views.DepartmentListView.as_view(), name="department_list"),
+    path("", cached_page(views.DepartmentListView.as_view()), name="department_list"),
     # Before the department pages: "feed" would otherwise be read as a slug.
-    path("feed/", PublishedDepartmentsFeed(), name="feed"),
-    path("<slug:slug>/", views.DepartmentDetailView.as_view(), name="department_detail"),
+    path("feed/", cached_page(PublishedDepartmentsFeed()), name="feed"),
+    path(
+        "<slug:slug>/",
+        cached_page(views.DepartmentDetailView.as_view(), department_kwarg="slug"),
+        name="department_detail",
+    ),
     path("<slug:slug>/preview/", views.DepartmentPreviewView.as_view(), name="department_preview"),
 ]

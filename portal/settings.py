@@ -41,6 +41,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 # DJANGO_ENV=production switches on the production settings below (HTTPS only,
 # secure cookies, HSTS, fingerprinted static files) and refuses to start
 # without a real SECRET_KEY and ALLOWED_HOSTS. Unset, the defaults suit a
@@ -110,6 +120,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content, Last-Modified from the views: 304 for an unchanged page.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Whole public pages from the shared cache, as early as possible: a hit skips the rest.
+    "portal.page_cache.PageCacheMiddleware",
     "portal.middleware.PublicCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,7 +182,21 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # An unreachable Redis must cost a page milliseconds, not the worker's timeout:
+        # portal.page_cache then serves pages uncached for a few seconds and logs it.
+        "OPTIONS": {
+            "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.25),
+            "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.25),
+        },
     }
+
+# How long a whole public page stays in the cache (portal.page_cache); 0 turns it off.
+# Publishing invalidates the affected pages at once, so this only bounds how long an
+# unused page takes space. Several application servers must share one cache (REDIS_URL)
+# for invalidation to reach them all, so production without Redis caches no pages.
+PAGE_CACHE_SECONDS = env_int(
+    "PAGE_CACHE_SECONDS", 600 if os.environ.get("REDIS_URL") or not PRODUCTION else 0
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -226,6 +252,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Static publishing (portal.static_publishing): `manage.py publish_static` writes every
+# public page here, and publishing re-renders the pages it changes; nginx serves them.
+# Unset, nothing is written on publishing. SITE_URL is the public address the pages name.
+STATIC_PUBLISHING_ROOT = os.environ.get("STATIC_PUBLISHING_ROOT", "").strip() or None
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if PRODUCTION and STATIC_PUBLISHING_ROOT:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set with STATIC_PUBLISHING_ROOT in production: the public "
+            "address the published pages link to, e.g. https://portal.example.gov.cn"
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 
 # Security headers, in every mode so that the tests see them.
 X_FRAME_OPTIONS = "DENY"

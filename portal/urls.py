@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -9,25 +11,31 @@ from departments.sitemaps import SITEMAPS
 from departments.views import SearchView
 
 from . import views
+from .page_cache import cached_page
 
+# Public pages are marked cached_page: whole pages in the shared cache (portal.page_cache).
 # Public pages carry their language in the path (/en/..., /zh-hans/...); a
 # visit to / is redirected by LocaleMiddleware after the browser's language.
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For crawlers, language-neutral: the sitemap lists every language's pages.
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", cached_page(views.robots_txt, lists_departments=False), name="robots_txt"),
+    path("sitemap.xml", cached_page(partial(sitemap, sitemaps=SITEMAPS)), name="sitemap"),
     # The open-data API is language-neutral: it takes ?lang= instead of a prefix.
     path("api/v1/", include("departments.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
-    path("government/", views.GovernmentView.as_view(), name="government"),
-    path("display/", views.DisplaySettingsView.as_view(), name="display_settings"),
-    path("search/", SearchView.as_view(), name="search"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path("government/", cached_page(views.GovernmentView.as_view()), name="government"),
+    path(
+        "display/",
+        cached_page(views.DisplaySettingsView.as_view(), lists_departments=False),
+        name="display_settings",
+    ),
+    path("search/", cached_page(SearchView.as_view()), name="search"),
     path("government/structure/", include("departments.urls")),
-    path("api/", ApiDocsView.as_view(), name="api_docs"),
+    path("api/", cached_page(ApiDocsView.as_view()), name="api_docs"),
 )
 
 if settings.SERVE_MEDIA:

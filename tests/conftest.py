@@ -2,12 +2,28 @@ import html
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone, translation
 
 from departments.models import Department, Government
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty page cache, as a fresh server would."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def uncached(settings):
+    """Turns the whole-page cache off: for tests of what rendering a page costs, and for
+    tests that move Django's clock (cached pages expire on the real one)."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

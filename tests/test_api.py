@@ -506,7 +506,7 @@ def test_every_answer_is_open_to_other_sites(client, seed, url, status):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_list_queries_do_not_grow_with_departments(
-    client, make_department, django_assert_num_queries, count
+    uncached, client, make_department, django_assert_num_queries, count
 ):
     for number in range(count):
         make_department(f"department-{number}")
@@ -517,7 +517,7 @@ def test_list_queries_do_not_grow_with_departments(
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_detail_queries_do_not_grow_with_children(
-    client, make_department, django_assert_num_queries, republish, count
+    uncached, client, make_department, django_assert_num_queries, republish, count
 ):
     department = make_department(publish_now=False)
     Responsibility.objects.bulk_create(

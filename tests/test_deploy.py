@@ -5,46 +5,18 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
+
+from tests.nginx import local_config, nginx_binary
 
 DEPLOY = settings.BASE_DIR / "deploy"
 
 
-def nginx():
-    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-    if path:
-        return path
-    if os.environ.get("CI") == "true":
-        pytest.fail("nginx is missing: CI must check deploy/nginx.conf (make test installs it).")
-    pytest.skip("nginx is not installed (apt-get install -y nginx): deploy/nginx.conf unchecked")
-
-
 def test_nginx_accepts_the_configuration(tmp_path):
-    binary = nginx()
-    text = (DEPLOY / "nginx.conf").read_text()
-    for placeholder in ["/srv/portal/staticfiles", "/srv/portal/media"]:
-        assert placeholder in text
-    (tmp_path / "static").mkdir()
-    (tmp_path / "media").mkdir()
-    text = (
-        text.replace("/srv/portal/staticfiles", str(tmp_path / "static"))
-        .replace("/srv/portal/media", str(tmp_path / "media"))
-        .replace("/run/nginx.pid", str(tmp_path / "nginx.pid"))
-        .replace("/var/log/nginx/", f"{tmp_path}/")
-    )
-    if os.geteuid() != 0:
-        text = text.replace("user www-data;", "")
-    # Temporary files of a running server, in the temporary directory too.
-    temp_paths = "".join(
-        f"    {kind}_temp_path {tmp_path / kind};\n"
-        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-    )
-    text = text.replace("http {\n", "http {\n" + temp_paths, 1)
-    config = tmp_path / "nginx.conf"
-    config.write_text(text)
+    config = local_config(tmp_path)
     result = subprocess.run(
-        [binary, "-t", "-c", str(config), "-p", str(tmp_path), "-e", str(tmp_path / "error.log")],
+        [nginx_binary(), "-t", "-c", str(config), "-p", str(tmp_path)]
+        + ["-e", str(tmp_path / "error.log")],
         capture_output=True,
         text=True,
         timeout=60,

@@ -66,7 +66,7 @@ def test_editor_save_in_the_admin_changes_only_the_draft(client, seed):
     assert state_of(seed) == PublicationState.CHANGED
 
 
-def test_scheduled_publication_goes_live_at_its_moment_without_a_job(client, seed):
+def test_scheduled_publication_goes_live_at_its_moment_without_a_job(uncached, client, seed):
     moment = timezone.now() + timedelta(hours=2)
     rename(seed, "Scheduled Name", "定时发布的名称")
     publish(seed, live_from=moment)

@@ -170,7 +170,7 @@ def test_withdrawn_department_answers_404(client, seed):
 
 @pytest.mark.parametrize("count", [1, 60])
 def test_structure_page_queries_do_not_grow_with_responsibilities(
-    client, make_department, django_assert_max_num_queries, republish, count
+    uncached, client, make_department, django_assert_max_num_queries, republish, count
 ):
     department = make_department(publish_now=False)
     Responsibility.objects.bulk_create(

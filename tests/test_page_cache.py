@@ -1,0 +1,264 @@
+"""Whole public pages come from the shared cache until publishing changes exactly them."""
+
+import logging
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from departments.services import publish, withdraw
+from portal import page_cache
+from portal.models import SiteSettings
+from tests.conftest import page_text
+
+EN_URL = "/en/government/structure/public-security/"
+ZH_URL = "/zh-hans/government/structure/public-security/"
+DIRECTORY = "/en/government/structure/"
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+@pytest.fixture(autouse=True)
+def cache_reachable():
+    page_cache.outage.until = page_cache.outage.logged_at = 0.0
+    yield
+    page_cache.outage.until = page_cache.outage.logged_at = 0.0
+
+
+def get_counting_queries(client, url, **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    return response, len(queries)
+
+
+def is_cached(client, url, **extra):
+    """A second look at a page costs no query when it came from the cache."""
+    response, count = get_counting_queries(client, url, **extra)
+    assert response.status_code == 200
+    return count == 0
+
+
+def rename(draft, english, chinese=None):
+    draft.name_en = english
+    if chinese:
+        draft.name_zh_hans = chinese
+    draft.save()
+
+
+def test_a_page_seen_once_is_served_from_the_cache_without_a_query(client, seed):
+    first, first_queries = get_counting_queries(client, EN_URL)
+    second, second_queries = get_counting_queries(client, EN_URL)
+    assert first_queries > 0 and second_queries == 0
+    assert second.content == first.content
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+    assert second["ETag"] == first["ETag"]
+    assert second["Last-Modified"] == first["Last-Modified"]
+    assert "public" in second["Cache-Control"]
+    # The headers added outside the cache are on the cached answer too.
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+    revalidated = client.get(EN_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304
+
+
+def test_each_language_and_display_mode_has_its_own_copy(client, seed):
+    english = client.get(EN_URL)
+    chinese = client.get(ZH_URL)
+    assert "Department of Public Security" in page_text(english)
+    assert "公安厅" in page_text(chinese)
+    assert "Department of Public Security" not in page_text(client.get(ZH_URL))
+    client.cookies["display_mode"] = "elderly"
+    elderly = client.get(EN_URL)
+    assert 'class="elderly-mode"' in elderly.content.decode()
+    assert is_cached(client, EN_URL)
+    assert 'class="elderly-mode"' in client.get(EN_URL).content.decode()
+    del client.cookies["display_mode"]
+    assert 'class="elderly-mode"' not in client.get(EN_URL).content.decode()
+
+
+def test_publishing_invalidates_exactly_the_affected_pages(client, seed, make_department):
+    other = make_department("transport")
+    for url in [EN_URL, ZH_URL, DIRECTORY, other.get_absolute_url(), "/en/display/"]:
+        client.get(url)
+    rename(seed, "Department of Public Safety", "公共安全厅")
+    publish(seed)
+    assert "Department of Public Safety" in page_text(client.get(EN_URL))
+    assert "公共安全厅" in page_text(client.get(ZH_URL))
+    assert "Department of Public Safety" in page_text(client.get(DIRECTORY))
+    # Another department's page and a page that lists no department are still cached.
+    assert is_cached(client, other.get_absolute_url())
+    assert is_cached(client, "/en/display/")
+
+
+def test_the_api_follows_publishing_too(client, seed):
+    url = "/api/v1/departments/public-security/?lang=en"
+    client.get(url)
+    assert is_cached(client, url)
+    rename(seed, "Department of Public Safety")
+    publish(seed)
+    assert client.get(url).json()["name"] == "Department of Public Safety"
+    assert client.get("/api/v1/departments/?lang=en").json()["results"][0]["name"] == (
+        "Department of Public Safety"
+    )
+
+
+def test_withdrawal_takes_the_page_off_at_once(client, seed):
+    client.get(EN_URL)
+    client.get(DIRECTORY)
+    withdraw(seed)
+    assert client.get(EN_URL).status_code == 404
+    assert "Department of Public Security" not in page_text(client.get(DIRECTORY))
+
+
+def test_a_new_slug_frees_the_old_address(client, seed):
+    client.get(EN_URL)
+    seed.slug = "public-safety"
+    seed.save()
+    publish(seed)
+    assert client.get(EN_URL).status_code == 404
+    assert client.get("/en/government/structure/public-safety/").status_code == 200
+
+
+def test_saving_a_draft_keeps_the_published_page_cached(client, seed, admin_client):
+    client.get(EN_URL)
+    rename(seed, "Draft name")
+    assert is_cached(client, EN_URL)
+    assert "Draft name" not in page_text(client.get(EN_URL))
+
+
+def test_site_settings_and_government_reach_every_cached_page(client, seed):
+    for url in [EN_URL, DIRECTORY, "/en/"]:
+        client.get(url)
+    settings_row = SiteSettings.load()
+    settings_row.footer_text_en = "A new footer for every page"
+    settings_row.save()
+    for url in [EN_URL, DIRECTORY, "/en/"]:
+        assert "A new footer for every page" in client.get(url).content.decode()
+    government = seed.government
+    government.name_en = "People's Government of Zhejiang (renamed)"
+    government.save()
+    assert "People's Government of Zhejiang (renamed)" in page_text(client.get("/en/government/"))
+
+
+def test_deleting_a_department_removes_its_cached_page(client, seed):
+    client.get(EN_URL)
+    seed.delete()
+    assert client.get(EN_URL).status_code == 404
+
+
+def test_staff_signed_in_never_get_cached_pages(client, seed):
+    client.get(EN_URL)
+    staff = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(staff)
+    _response, queries = get_counting_queries(client, EN_URL)
+    assert queries > 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/government/structure/no-such-department/",
+        "/en/display/?mode=elderly&next=/en/",
+        "/en/display/?mode=nonsense",
+    ],
+)
+def test_errors_redirects_and_cookies_are_never_stored(client, seed, url):
+    client.get(url)
+    _response, queries = get_counting_queries(client, url)
+    assert queries > 0 or client.get(url).status_code != 200
+
+
+def test_the_preview_is_never_cached(client, seed, admin_client):
+    preview = "/en/government/structure/public-security/preview/"
+    rename(seed, "First draft name")
+    assert "First draft name" in page_text(admin_client.get(preview))
+    rename(seed, "Second draft name")
+    assert "Second draft name" in page_text(admin_client.get(preview))
+    assert client.get(preview).status_code == 302
+
+
+def test_search_results_are_cached_per_query(client, seed):
+    client.get("/en/search/?q=traffic")
+    assert is_cached(client, "/en/search/?q=traffic")
+    _response, queries = get_counting_queries(client, "/en/search/?q=border")
+    assert queries > 0
+
+
+def test_no_page_outlives_a_scheduled_publication(client, seed):
+    moment = timezone.now() + timedelta(seconds=2)
+    rename(seed, "Scheduled Name")
+    publish(seed, live_from=moment)
+    assert "Scheduled Name" not in page_text(client.get(EN_URL))
+    assert "Scheduled Name" not in page_text(client.get(DIRECTORY))
+    # Real time: the cache expires pages on the real clock.
+    time.sleep(max((moment - timezone.now()).total_seconds(), 0) + 0.2)
+    assert "Scheduled Name" in page_text(client.get(EN_URL))
+    assert "Scheduled Name" in page_text(client.get(DIRECTORY))
+
+
+def test_the_cache_can_be_turned_off(client, seed, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(EN_URL)
+    _response, queries = get_counting_queries(client, EN_URL)
+    assert queries > 0
+
+
+# --- Redis, as in production -------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    server = redis.Redis.from_url(REDIS_URL)
+    server.flushdb()
+    yield server
+    server.flushdb()
+
+
+def test_pages_and_versions_live_in_redis_shared_by_every_server(client, seed, redis_cache):
+    client.get(EN_URL)
+    assert is_cached(client, EN_URL)
+    keys = {key.decode() for key in redis_cache.keys("*")}
+    assert any(":page:" in key for key in keys)
+    version_key = next(key for key in keys if key.endswith("department:public-security"))
+    before = redis_cache.get(version_key)
+    rename(seed, "Department of Public Safety")
+    publish(seed)
+    # Another application server reads this version from Redis: its copy is stale too.
+    assert redis_cache.get(version_key) != before
+    assert "Department of Public Safety" in page_text(client.get(EN_URL))
+    assert is_cached(client, EN_URL)
+
+
+def test_with_redis_down_pages_are_served_and_the_error_logged(client, seed, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    with caplog.at_level(logging.ERROR, logger="portal.page_cache"):
+        for _ in range(3):
+            response = client.get(EN_URL)
+            assert response.status_code == 200
+            assert "Department of Public Security" in page_text(response)
+        rename(seed, "Department of Public Safety")
+        publish(seed)
+        assert "Department of Public Safety" in page_text(client.get(EN_URL))
+    errors = [record for record in caplog.records if record.name == "portal.page_cache"]
+    # Logged once, not on every request.
+    assert len(errors) == 1
+    assert "unreachable" in errors[0].getMessage()
+    assert "Redis" not in response.content.decode()

@@ -1,0 +1,251 @@
+"""Static publishing: every public page as a file, kept current by publishing, served by nginx."""
+
+import os
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
+from departments.services import publish, withdraw
+from portal.models import SiteSettings
+from tests.nginx import free_port, running_nginx
+
+EN_PAGE = "en/government/structure/public-security/index.html"
+ZH_PAGE = "zh-hans/government/structure/public-security/index.html"
+EN_URL = "/en/government/structure/public-security/"
+EVERY_PAGE = [
+    "en/index.html",
+    "en/government/index.html",
+    "en/government/structure/index.html",
+    "en/government/structure/feed/index.atom",
+    "en/search/index.html",
+    "en/display/index.html",
+    "en/api/index.html",
+    EN_PAGE,
+    "sitemap.xml",
+    "robots.txt",
+]
+
+
+@pytest.fixture
+def published_root(tmp_path, settings):
+    settings.STATIC_PUBLISHING_ROOT = str(tmp_path / "published")
+    settings.SITE_URL = "http://testserver"
+    return tmp_path / "published"
+
+
+def files_under(root):
+    return sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+
+
+def test_publish_static_writes_every_public_page_in_both_languages(client, seed, published_root):
+    call_command("publish_static", verbosity=0)
+    files = files_under(published_root)
+    for page in EVERY_PAGE:
+        assert page in files
+        if page.startswith("en/"):
+            assert "zh-hans/" + page[3:] in files
+    # The file is the page an anonymous visitor gets from Django, byte for byte.
+    assert (published_root / EN_PAGE).read_bytes() == client.get(EN_URL).content
+    assert "公安厅" in (published_root / ZH_PAGE).read_text()
+    assert (published_root / "sitemap.xml").read_text().count("<url>") >= 10
+    # Nothing half-written is left behind.
+    assert not list(published_root.rglob(".*.tmp"))
+
+
+def test_published_pages_name_the_public_address(seed, published_root, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.gov.cn"]
+    call_command("publish_static", "--site-url", "https://portal.example.gov.cn", verbosity=0)
+    page = (published_root / EN_PAGE).read_text()
+    assert 'href="https://portal.example.gov.cn/en/government/structure/public-security/"' in page
+    assert "https://portal.example.gov.cn/" in (published_root / "sitemap.xml").read_text()
+
+
+def test_publish_static_explains_what_is_missing(seed, settings, tmp_path):
+    settings.STATIC_PUBLISHING_ROOT = None
+    with pytest.raises(CommandError, match="STATIC_PUBLISHING_ROOT"):
+        call_command("publish_static", verbosity=0)
+    with pytest.raises(CommandError, match="SITE_URL"):
+        call_command(
+            "publish_static", "--output", str(tmp_path), "--site-url", "portal", verbosity=0
+        )
+
+
+def test_a_failed_write_leaves_the_previous_page_whole(seed, published_root):
+    call_command("publish_static", verbosity=0)
+    before = (published_root / EN_PAGE).read_bytes()
+    failing_rename = mock.patch("os.replace", side_effect=OSError("disk full"))
+    with failing_rename, pytest.raises(CommandError, match="disk full"):
+        call_command("publish_static", verbosity=0)
+    assert (published_root / EN_PAGE).read_bytes() == before
+    assert not list(published_root.rglob(".*.tmp"))
+
+
+def test_publishing_rerenders_exactly_the_affected_pages(
+    seed, make_department, published_root, django_capture_on_commit_callbacks
+):
+    make_department("transport")
+    call_command("publish_static", verbosity=0)
+    other_page = published_root / "en/government/structure/transport/index.html"
+    stamp = 1_000_000_000
+    os.utime(other_page, (stamp, stamp))
+    seed.name_en = "Department of Public Safety"
+    seed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(seed)
+    assert "Department of Public Safety" in (published_root / EN_PAGE).read_text()
+    directory = published_root / "en/government/structure/index.html"
+    assert "Department of Public Safety" in directory.read_text()
+    assert other_page.stat().st_mtime == stamp
+
+
+def test_withdrawal_and_deletion_remove_the_department_pages(
+    seed, make_department, published_root, django_capture_on_commit_callbacks
+):
+    other = make_department("transport")
+    call_command("publish_static", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(seed)
+    assert not (published_root / EN_PAGE).exists()
+    assert not (published_root / ZH_PAGE).exists()
+    assert (
+        "Public Security" not in (published_root / "en/government/structure/index.html").read_text()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        other.delete()
+    assert not (published_root / "en/government/structure/transport/index.html").exists()
+
+
+def test_a_scheduled_publication_leaves_its_pages_to_django(
+    seed, published_root, django_capture_on_commit_callbacks
+):
+    call_command("publish_static", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(seed, live_from=timezone.now() + timedelta(hours=1))
+    # Django switches them at the scheduled moment; a file could not.
+    assert not (published_root / EN_PAGE).exists()
+    assert not (published_root / "en/government/structure/index.html").exists()
+
+
+def test_site_settings_rerender_every_page(
+    seed, published_root, django_capture_on_commit_callbacks
+):
+    call_command("publish_static", verbosity=0)
+    row = SiteSettings.load()
+    row.footer_text_en = "A footer on every published page"
+    with django_capture_on_commit_callbacks(execute=True):
+        row.save()
+    for page in EVERY_PAGE:
+        if page.endswith(".html"):
+            assert "A footer on every published page" in (published_root / page).read_text()
+
+
+def test_nothing_is_written_without_a_folder(seed, settings, tmp_path, monkeypatch):
+    settings.STATIC_PUBLISHING_ROOT = None
+    monkeypatch.chdir(tmp_path)
+    publish(seed)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- Served by nginx, with deploy/nginx.conf -------------------------------------------------
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.fixture
+def live_seed(live_server, transactional_db):
+    call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
+    publish_seed()
+    return live_server
+
+
+def test_nginx_serves_published_pages_and_passes_the_rest_to_django(
+    live_seed, published_root, tmp_path
+):
+    call_command("publish_static", verbosity=0)
+    # A mark only the file has, to tell nginx's answer from Django's.
+    page = published_root / EN_PAGE
+    page.write_text(page.read_text().replace("</body>", "<!-- from the file --></body>"))
+    upstream = live_seed.url.removeprefix("http://")
+    with running_nginx(tmp_path / "nginx", upstream=upstream, published=published_root) as site:
+        status, headers, body = fetch(site + EN_URL)
+        assert status == 200 and "<!-- from the file -->" in body
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert headers["Content-Language"] == "en"
+        status, headers, body = fetch(site + "/en/government/structure/feed/")
+        assert status == 200 and headers["Content-Type"].startswith("application/atom+xml")
+        assert fetch(site + "/sitemap.xml")[0] == 200
+        # Conditional GET on the file.
+        status, _headers, _body = fetch(site + EN_URL, {"If-None-Match": headers["ETag"]})
+        # (the feed's ETag does not match the page)
+        assert status == 200
+        etag = fetch(site + EN_URL)[1]["ETag"]
+        assert fetch(site + EN_URL, {"If-None-Match": etag})[0] == 304
+        # Django answers what was not published, and the visitors files do not suit.
+        for url, headers in [
+            (EN_URL + "?utm_source=x", {}),
+            (EN_URL, {"Cookie": "display_mode=elderly"}),
+            (EN_URL, {"Cookie": "sessionid=abc"}),
+            ("/en/search/?q=traffic", {}),
+        ]:
+            status, _headers, body = fetch(site + url, headers)
+            assert status == 200 and "<!-- from the file -->" not in body
+        assert 'class="elderly-mode"' in fetch(site + EN_URL, {"Cookie": "display_mode=elderly"})[2]
+        assert fetch(site + "/en/government/structure/no-such-department/")[0] == 404
+
+
+def test_published_pages_carry_the_headers_django_sends(live_seed, published_root, tmp_path):
+    call_command("publish_static", verbosity=0)
+    upstream = live_seed.url.removeprefix("http://")
+    with running_nginx(tmp_path / "nginx", upstream=upstream, published=published_root) as site:
+        _status, from_file, _body = fetch(site + EN_URL)
+        _status, from_django, _body = fetch(site + EN_URL + "?from=django")
+    for header in [
+        "Cache-Control",
+        "Vary",
+        "Content-Language",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Permissions-Policy",
+    ]:
+        assert from_file[header] == from_django[header], header
+
+    def directives(policy):
+        return {directive.strip() for directive in policy.split(";")}
+
+    assert directives(from_file["Content-Security-Policy"]) == directives(
+        from_django["Content-Security-Policy"]
+    )
+
+
+def test_published_pages_are_served_while_the_application_is_down(seed, published_root, tmp_path):
+    call_command("publish_static", verbosity=0)
+    # Nothing listens upstream: the application servers (or their database) are down.
+    dead = f"127.0.0.1:{free_port()}"
+    with running_nginx(tmp_path / "nginx", upstream=dead, published=published_root) as site:
+        for page, text in [
+            (EN_URL, "Department of Public Security"),
+            ("/zh-hans/government/structure/public-security/", "浙江省公安厅"),
+            ("/en/government/structure/", "Department of Public Security"),
+        ]:
+            status, _headers, body = fetch(site + page)
+            assert status == 200 and text in body
+        assert fetch(site + "/en/search/?q=traffic")[0] == 502
