@@ -31,24 +31,15 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_int(name, default):
+def env_number(name, default, kind=int):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-
-
-def env_float(name, default):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+        description = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(f"{name} must be {description}, not {value!r}.") from None
 
 
 # DJANGO_ENV=production switches on the production settings below (HTTPS only,
@@ -111,7 +102,7 @@ INSTALLED_APPS = [
 ]
 
 # How long browsers and proxies may keep a public page before asking again.
-PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+PUBLIC_CACHE_SECONDS = env_number("PUBLIC_CACHE_SECONDS", 60)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -185,8 +176,8 @@ if os.environ.get("REDIS_URL"):
         # An unreachable Redis must cost a page milliseconds, not the worker's timeout:
         # portal.page_cache then serves pages uncached for a few seconds and logs it.
         "OPTIONS": {
-            "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.25),
-            "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.25),
+            "socket_connect_timeout": env_number("REDIS_TIMEOUT_SECONDS", 0.25, float),
+            "socket_timeout": env_number("REDIS_TIMEOUT_SECONDS", 0.25, float),
         },
     }
 
@@ -194,7 +185,7 @@ if os.environ.get("REDIS_URL"):
 # Publishing invalidates the affected pages at once, so this only bounds how long an
 # unused page takes space. Several application servers must share one cache (REDIS_URL)
 # for invalidation to reach them all, so production without Redis caches no pages.
-PAGE_CACHE_SECONDS = env_int(
+PAGE_CACHE_SECONDS = env_number(
     "PAGE_CACHE_SECONDS", 600 if os.environ.get("REDIS_URL") or not PRODUCTION else 0
 )
 
@@ -302,7 +293,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     # Being on the browsers' preload list is hard to undo: an explicit decision.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
@@ -324,7 +315,7 @@ AXES_RESET_ON_SUCCESS = True
 # client's is taken from X-Forwarded-For, counting TRUSTED_PROXY_COUNT
 # addresses from the right (nginx alone: 1; load balancer + nginx: 2). Never
 # set it higher than the number of proxies, or clients could choose their address.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+TRUSTED_PROXY_COUNT = env_number("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 
 # Where the admin lives, e.g. "office/" (with the trailing slash); robots.txt names it too.

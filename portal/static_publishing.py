@@ -199,26 +199,22 @@ class StaticPublisher:
         published = set(Department.objects.published(at=now).values_list("slug", flat=True))
         if everything:
             slugs = published | self.published_slugs_on_disk()
-        written = removed = 0
         with self.locked():
-            for slug in sorted(set(slugs)):
-                for path in department_paths(slug):
-                    if slug in scheduled or slug not in published:
-                        self.remove(path)
-                        removed += 1
-                    elif self.publish(path):
-                        written += 1
-                    else:
-                        removed += 1
-            for path in collection_paths():
-                if scheduled:
-                    self.remove(path)
-                    removed += 1
-                elif self.publish(path):
-                    written += 1
-                else:
-                    removed += 1
-        return written, removed
+            placed = [
+                self.place(path, static=slug in published and slug not in scheduled)
+                for slug in sorted(set(slugs))
+                for path in department_paths(slug)
+            ]
+            placed += [self.place(path, static=not scheduled) for path in collection_paths()]
+        written = sum(placed)
+        return written, len(placed) - written
+
+    def place(self, path, static):
+        """Writes the page if it may be a file now, else leaves it to Django; True if written."""
+        if static:
+            return self.publish(path)
+        self.remove(path)
+        return False
 
     def published_slugs_on_disk(self):
         """Slugs of the department pages already written (so that stale ones get removed)."""
