@@ -79,6 +79,22 @@ def test_check_deploy_reports_nothing_in_production():
     assert "no issues" in output, output
 
 
+def test_collectstatic_fingerprints_and_compresses_in_production(tmp_path):
+    result = run_python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('collectstatic', '--noinput', verbosity=0)",
+        production_env(STATIC_ROOT=str(tmp_path)),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert manifest["css/portal.css"].startswith("css/portal.")
+    hashed = tmp_path / manifest["css/portal.css"]
+    assert hashed.exists() and hashed.with_name(hashed.name + ".gz").exists()
+    # jQuery UI's theme (admin translation tabs) is in, its icons fingerprinted.
+    theme = (tmp_path / manifest["jquery-ui/jquery-ui.theme.css"]).read_text()
+    assert "images/ui-icons_444444_256x240." in theme
+
+
 def test_production_settings():
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
