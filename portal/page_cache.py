@@ -8,14 +8,23 @@ A view opts in with :func:`cached_page`, naming what its page shows:
 - a department's structure page and API entry depend on ``department:<slug>``.
 
 Each topic has a *version*, a random token kept in the cache without expiry.
-A page's key contains the versions of its topics, so :func:`invalidate`,
-which gives the topics new tokens, makes exactly the affected pages miss, on
-every application server at once, without knowing which pages were cached.
-Tokens are random rather than counters so that a version the cache evicted
-cannot come back as a number an old page was stored under.
+A page is stored with the versions of its topics as they were read *before*
+it was rendered, and fetched together with their current versions in one
+round trip; it is served only if they still match. :func:`invalidate` gives
+the topics new tokens, so exactly the affected pages miss, on every
+application server at once, without knowing which pages were cached. Tokens
+are random rather than counters so that a version the cache evicted cannot
+come back as a value an old page was stored with.
 
 A publication scheduled for later goes live without any event, so no page is
 kept beyond the next scheduled ``live_from``.
+
+Each process also keeps the pages it served lately in its own memory
+(:class:`LocalPages`), with the versions it last read from the shared cache.
+It trusts those versions for ``PAGE_CACHE_VERSION_CHECK_SECONDS`` (half a
+second) before asking the shared cache again, so a popular page costs no
+round trip to Redis at all, and a publication on another server reaches this
+one within that time. The process that publishes forgets its copies at once.
 
 Pages are only cached for anonymous visitors (no session cookie), for GET and
 HEAD, per scheme, host, full path with query string and display mode; only a
@@ -24,10 +33,13 @@ unreachable, pages are served uncached and the error is logged (at most once
 a minute per process); the cache is then left alone for ``RETRY_SECONDS``.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -104,12 +116,11 @@ def _new_token():
     return secrets.token_hex(6)
 
 
-def versions(topics):
-    """The current version token of each topic, creating missing ones."""
-    keys = [VERSION_PREFIX + topic for topic in topics]
-    found = cache.get_many(keys)
+def current_versions(topics, found):
+    """The version token of each topic among ``found`` (a get_many), creating missing ones."""
     result = []
-    for key in keys:
+    for topic in topics:
+        key = VERSION_PREFIX + topic
         token = found.get(key)
         if token is None:
             token = _new_token()
@@ -129,6 +140,7 @@ def invalidate(*topics):
     """
 
     def bump():
+        local_pages.forget_versions(topics)
         try:
             cache.set_many({VERSION_PREFIX + topic: _new_token() for topic in topics}, timeout=None)
         except Exception as error:  # noqa: BLE001 - any cache failure must not fail a publish
@@ -151,17 +163,30 @@ def seconds_until_next_publication():
     return None if moment is None else (moment - now).total_seconds()
 
 
-def page_key(request, topic_versions):
+def page_key(request):
     identity = "|".join(
         [
             request.scheme,
             request.get_host(),
             request.get_full_path(),
             display.display_mode(request),
-            *topic_versions,
         ]
     )
     return "page:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def topics_for_path(path):
+    """The topics of the cacheable page at ``path``, or None (the URLconf never changes)."""
+    language = translation.get_language_from_path(path)
+    try:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    if not getattr(match.func, "page_cached", False):
+        return None
+    return tuple(topics_of(match))
 
 
 def storable(response):
@@ -173,6 +198,63 @@ def storable(response):
         and "private" not in cache_control
         and "no-store" not in cache_control
     )
+
+
+class LocalPages:
+    """This process's own copies of pages and of the topics' versions, most recent first."""
+
+    def __init__(self, max_pages=500):
+        self.max_pages = max_pages
+        self.pages = OrderedDict()
+        self.versions = {}
+        self.lock = threading.Lock()
+
+    def trusted_versions(self, topics):
+        """The versions last read for the topics, if all were read recently enough."""
+        oldest = time.monotonic() - settings.PAGE_CACHE_VERSION_CHECK_SECONDS
+        versions = []
+        for topic in topics:
+            token, read_at = self.versions.get(topic, (None, 0.0))
+            if token is None or read_at < oldest:
+                return None
+            versions.append(token)
+        return versions
+
+    def remember_versions(self, topics, versions):
+        now = time.monotonic()
+        self.versions.update(
+            (topic, (token, now)) for topic, token in zip(topics, versions, strict=True)
+        )
+
+    def forget_versions(self, topics):
+        for topic in topics:
+            self.versions.pop(topic, None)
+
+    def get(self, key):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.max_pages:
+                self.pages.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.versions.clear()
+
+
+local_pages = LocalPages()
+
+
+def is_current(entry, versions):
+    return entry is not None and entry[0] == versions and entry[1] > time.time()
 
 
 class PageCacheMiddleware:
@@ -188,19 +270,29 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         topics = self.cacheable_topics(request)
-        if topics is None or outage.active():
+        if topics is None:
+            return self.get_response(request)
+        key = page_key(request)
+        versions = local_pages.trusted_versions(topics)
+        entry = local_pages.get(key)
+        if versions is not None and is_current(entry, versions):
+            return self.rebuild(entry)
+        if outage.active():
             return self.get_response(request)
         try:
-            key = page_key(request, versions(topics))
-            entry = cache.get(key)
+            found = cache.get_many([key, *(VERSION_PREFIX + topic for topic in topics)])
+            versions = current_versions(topics, found)
         except Exception as error:  # noqa: BLE001 - an unreachable cache only costs speed
             outage.record(error)
             return self.get_response(request)
-        if entry is not None:
+        local_pages.remember_versions(topics, versions)
+        entry = found.get(key)
+        if is_current(entry, versions):
+            local_pages.put(key, entry)
             return self.rebuild(entry)
         response = self.get_response(request)
         if request.method == "GET" and storable(response):
-            self.store(key, response)
+            self.store(key, versions, response)
         return response
 
     def cacheable_topics(self, request):
@@ -208,17 +300,9 @@ class PageCacheMiddleware:
             return None
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
-        language = translation.get_language_from_path(request.path_info)
-        try:
-            with translation.override(language or settings.LANGUAGE_CODE):
-                match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if not getattr(match.func, "page_cached", False):
-            return None
-        return topics_of(match)
+        return topics_for_path(request.path_info)
 
-    def store(self, key, response):
+    def store(self, key, versions, response):
         try:
             timeout = settings.PAGE_CACHE_SECONDS
             until_next = seconds_until_next_publication()
@@ -229,13 +313,16 @@ class PageCacheMiddleware:
             # The ETag that ConditionalGetMiddleware would compute, once instead of per hit.
             set_response_etag(response)
             headers = [(name, value) for name, value in response.items()]
-            cache.set(key, (response.status_code, headers, response.content), timeout)
+            expires = time.time() + timeout
+            entry = (versions, expires, response.status_code, headers, response.content)
+            local_pages.put(key, entry)
+            cache.set(key, entry, timeout)
         except Exception as error:  # noqa: BLE001
             outage.record(error)
 
     @staticmethod
     def rebuild(entry):
-        status, headers, content = entry
+        _versions, _expires, status, headers, content = entry
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

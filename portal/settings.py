@@ -171,7 +171,7 @@ CACHES = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         # An unreachable Redis must cost a page milliseconds, not the worker's timeout:
         # portal.page_cache then serves pages uncached for a few seconds and logs it.
@@ -185,6 +185,9 @@ if os.environ.get("REDIS_URL"):
 # Publishing invalidates the affected pages at once, so this only bounds how long an
 # unused page takes space. Several application servers must share one cache (REDIS_URL)
 # for invalidation to reach them all, so production without Redis caches no pages.
+# How long each process trusts the page versions it read from the shared cache before
+# asking again: a publication on another server shows there within this time.
+PAGE_CACHE_VERSION_CHECK_SECONDS = env_number("PAGE_CACHE_VERSION_CHECK_SECONDS", 0.5, float)
 PAGE_CACHE_SECONDS = env_number(
     "PAGE_CACHE_SECONDS", 600 if os.environ.get("REDIS_URL") or not PRODUCTION else 0
 )

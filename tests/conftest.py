@@ -9,14 +9,17 @@ from django.utils import timezone, translation
 from departments.models import Department, Government
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish
+from portal.page_cache import local_pages
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty page cache, as a fresh server would."""
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture
