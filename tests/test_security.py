@@ -122,7 +122,7 @@ def test_production_settings():
         "CSRF": True,
         "CSRF_HTTPONLY": True,
         "MEDIA": False,
-        "STATIC": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "STATIC": "portal.storage.ManifestStaticFilesStorage",
         "FINDERS": False,
         "ORIGINS": ["https://a.example.gov.cn", "https://b.example.gov.cn"],
         "HOSTS": [PRODUCTION_HOST],
