@@ -143,6 +143,17 @@ class DepartmentQuerySet(models.QuerySet):
             moment=models.Min("live_from")
         )["moment"]
 
+    def in_directory_order(self):
+        """By kind, in the order the kinds are declared, then by each department's order."""
+        kind_position = models.Case(
+            *(
+                models.When(kind=kind, then=position)
+                for position, kind in enumerate(DepartmentKind)
+            ),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(kind_position, "sort_order", "pk")
+
     def named_like(self, text):
         """Departments whose name, in either language, contains the text."""
         if not text:

@@ -1,5 +1,5 @@
 from django.contrib.auth.views import redirect_to_login
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Department
@@ -10,13 +10,16 @@ class DepartmentListView(ListView):
     """The directory of published :model:`departments.Department`, grouped by kind.
 
     ``?name=`` filters by name in either language (the form works without
-    JavaScript; ``portal.js`` filters as one types). Template:
+    JavaScript; on a directory of one page, ``portal.js`` filters as one types).
+    ``?page=`` pages through a directory of more than ``paginate_by``
+    departments, so the page costs the same whatever their number. Template:
     ``departments/department_list.html``; context: ``groups``, a list of
-    (kind label, departments) in the order of ``DepartmentKind``, ``name`` and
-    ``total``.
+    (kind label, departments) in the order of ``DepartmentKind``, ``name``,
+    ``total`` and the paginator's ``page_obj``.
     """
 
     context_object_name = "departments"
+    paginate_by = 100
 
     def get_name_filter(self):
         return " ".join(self.request.GET.get("name", "").split())[:100]
@@ -26,13 +29,15 @@ class DepartmentListView(ListView):
             Department.objects.published()
             .named_like(self.get_name_filter())
             .only("slug", "kind", "name_en", "name_zh_hans", "sort_order")
+            .in_directory_order()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["groups"] = Department.group_by_kind(context["departments"])
         context["name"] = self.get_name_filter()
-        context["total"] = len(context["departments"])
+        context["name_query"] = urlencode({"name": context["name"]}) if context["name"] else ""
+        context["total"] = context["paginator"].count
         return context
 
 

@@ -1,8 +1,10 @@
 import re
+from unittest import mock
 
 import pytest
 
-from tests.conftest import page_text
+from departments.views import DepartmentListView
+from tests.conftest import assert_in_order, page_text
 
 EN_URL = "/en/government/structure/public-security/"
 ZH_URL = "/zh-hans/government/structure/public-security/"
@@ -70,13 +72,55 @@ def test_directory_hides_unpublished_departments(client, seed, make_department):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_directory_queries_do_not_grow_with_departments(
-    client, seed, make_department, django_assert_max_num_queries, count
+    uncached, client, seed, make_department, django_assert_max_num_queries, count
 ):
     for number in range(count):
         make_department(f"bureau-{number}", name_en=f"Bureau {number}")
     with django_assert_max_num_queries(3):
         response = client.get("/en/government/structure/")
     assert page_text(response).count("Bureau ") == count
+
+
+@pytest.fixture
+def directory_of_three_per_page():
+    with mock.patch.object(DepartmentListView, "paginate_by", 3):
+        yield
+
+
+def test_a_long_directory_is_paged_in_kind_order(
+    client, seed, make_department, directory_of_three_per_page
+):
+    make_department("statistics", kind="affiliated", name_en="Statistics Bureau", sort_order=1)
+    make_department("weather", kind="affiliated", name_en="Weather Bureau", sort_order=2)
+    make_department("audit", kind="component", name_en="Audit Office", sort_order=5)
+    make_department("archives", kind="public-institution", name_en="Archives Centre")
+    first = client.get("/en/government/structure/")
+    text = page_text(first)
+    assert "5 departments" in text and "Page 1 of 2" in text
+    assert_in_order(text, ["Department of Public Security", "Audit Office", "Statistics Bureau"])
+    assert "Weather Bureau" not in text
+    content = first.content.decode()
+    assert 'rel="next" href="?page=2"' in content
+    # With more than one page, the filter asks the server rather than hiding what it has.
+    assert "data-directory-filter" not in content
+    second = page_text(client.get("/en/government/structure/", {"page": "2"}))
+    assert_in_order(second, ["Weather Bureau", "Archives Centre", "Page 2 of 2"])
+    assert "Audit Office" not in second
+
+
+def test_directory_pages_keep_the_name_filter(
+    client, seed, make_department, directory_of_three_per_page
+):
+    for number in range(4):
+        make_department(f"bureau-{number}", name_en=f"Bureau {number}")
+    content = client.get("/en/government/structure/", {"name": "bureau"}).content.decode()
+    assert 'href="?name=bureau&amp;page=2"' in content
+    assert "Bureau 3" in page_text(client.get("/en/government/structure/?name=bureau&page=2"))
+
+
+@pytest.mark.parametrize("page", ["99", "abc", "-1"])
+def test_directory_page_that_does_not_exist_is_404(client, seed, page):
+    assert client.get("/en/government/structure/", {"page": page}).status_code == 404
 
 
 def test_directory_filters_by_name_without_javascript(client, seed, make_department):
