@@ -1,0 +1,1046 @@
+"""Benchmark of the production stack on this machine: gunicorn, Django's page cache,
+whitenoise, nginx and the statically published pages, with N departments.
+
+    .venv/bin/python bench/benchmark.py [--departments 5000] [--duration 15] [--load-duration 60]
+
+In one run it builds everything in temporary places (a fresh PostgreSQL database
+``portal_bench``, Redis database 3, temporary folders), measures, prints a report and
+removes everything again, also on Ctrl-C or an error. It is a report, not a test: a missed
+target prints FAIL and the exit status stays 0; it is 1 only when the stack does not start
+or a request fails (non-2xx/3xx answer or socket error). All traffic goes to 127.0.0.1.
+See bench/README.md for what is measured and why.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import redis
+
+BENCH_DIR = Path(__file__).resolve().parent
+BASE_DIR = BENCH_DIR.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+DATABASE = "portal_bench"
+# Whole-page cache lifetime of the cached instance (PAGE_CACHE_SECONDS): longer than a run.
+PAGE_CACHE_SECONDS = 600
+
+# wrk's settings for the single-page measurements and the load test.
+CONNECTIONS = 16
+THREADS = 2
+LOAD_CONNECTIONS = 64
+# A slow answer is a latency, not an error: wrk's default (2 s) would count a search
+# rendered under load as a socket error.
+WRK_TIMEOUT = "10s"
+WARM_UP_SECONDS = 2
+
+# Targets (see bench/README.md).
+RATIO_TARGET = 0.8
+UNCACHED_TARGET = 500  # requests/s
+VISIBLE_TARGET = 1.0  # seconds after publish() returned
+# Share of the CPU busy while the stack is idle above which the report warns that other
+# work competes with the servers.
+BUSY_FRACTION = 0.15
+QUIET_POLL_SECONDS = 10
+# A measurement during which processes outside the stack used more than this share of
+# the CPU is repeated (up to MAX_ATTEMPTS times in all).
+DISTURBED_SHARE = 0.05
+MAX_ATTEMPTS = 3
+# Processes that serve the stack, by name (their CPU time is not "other work").
+STACK_SERVICES = {"postgres", "redis-server"}
+# Polling for the publication: at most this many rounds, this far apart.
+MAX_POLLS = 400
+POLL_INTERVAL = 0.025
+# Seconds the publishing helper may take (it re-renders the lists of departments).
+PUBLISH_TIMEOUT = 300
+
+# Settings of the app that the caller's environment must not leak into the run.
+APP_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "ADMIN_URL",
+    "CSRF_TRUSTED_ORIGINS",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "SERVE_MEDIA",
+    "PAGE_CACHE_SECONDS",
+    "PUBLIC_CACHE_SECONDS",
+    "STATIC_PUBLISHING_ROOT",
+    "SITE_URL",
+    "CONN_MAX_AGE",
+    "SECURE_SSL_REDIRECT",
+    "DJANGO_SETTINGS_MODULE",
+    "FORWARDED_ALLOW_IPS",
+}
+
+
+class StackError(Exception):
+    """The stack could not be built or started: the run stops with exit status 1."""
+
+
+def say(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def loopback_only(url, what):
+    host = urlsplit(url).hostname
+    if host not in LOOPBACK:
+        raise SystemExit(f"{what} must be on this machine (127.0.0.1), not {host!r}.")
+    return url
+
+
+def http_get(port, path, timeout=15):
+    """(status, body) of one GET to 127.0.0.1:port; http.client ignores proxy variables."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def busy_cpu_fraction(seconds=2.0):
+    """Share of all cores' time spent working over ``seconds`` (Linux /proc/stat)."""
+
+    def sample():
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle and iowait
+        return sum(fields), idle
+
+    try:
+        total_before, idle_before = sample()
+        time.sleep(seconds)
+        total_after, idle_after = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    total = total_after - total_before
+    return 1 - (idle_after - idle_before) / total if total else 0.0
+
+
+def cpu_seconds_outside(own_pids):
+    """CPU seconds used so far by each process that is not part of the benchmark.
+
+    Linux /proc: user and system time of the process and of its children it has reaped
+    (so that short-lived processes still count, through their parent). Left out: the
+    processes in ``own_pids`` and their descendants (this script, wrk, the servers and
+    their workers), PostgreSQL and Redis (they serve the stack), and kernel threads.
+    """
+    processes = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        # After the name: state, ppid, ..., utime (14th field of the line), stime,
+        # cutime, cstime.
+        processes[int(entry.name)] = (int(fields[1]), name, sum(map(int, fields[11:15])))
+    excluded = set(own_pids) | {2}  # 2: kthreadd, parent of the kernel threads
+
+    def outside(pid):
+        for _generation in range(100):  # up the parents, to init
+            if pid in excluded:
+                return False
+            if pid not in processes:
+                return True
+            pid = processes[pid][0]
+        return True
+
+    tick = os.sysconf("SC_CLK_TCK")
+    return {
+        pid: ticks / tick
+        for pid, (_ppid, name, ticks) in processes.items()
+        if name not in STACK_SERVICES and outside(pid)
+    }
+
+
+def first_showing(port, path, needle, since):
+    """Polls ``path`` until its body contains ``needle`` (at most MAX_POLLS times).
+
+    Returns when the first poll that showed it was sent and answered, in seconds after
+    ``since`` (Unix time), or None.
+    """
+    for poll in range(1, MAX_POLLS + 1):
+        sent = time.time()
+        try:
+            _status, body = http_get(port, path, timeout=10)
+        except OSError:
+            body = b""
+        if needle in body:
+            return {"polls": poll, "sent": sent - since, "answered": time.time() - since}
+        time.sleep(POLL_INTERVAL)
+    return None
+
+
+def read_publish_times(helper):
+    """The times app_tasks.py publish-marker prints, read as soon as it prints them."""
+    deadline = time.monotonic() + PUBLISH_TIMEOUT
+    with selectors.DefaultSelector() as selector:
+        selector.register(helper.stdout, selectors.EVENT_READ)
+        while True:
+            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                raise StackError(f"publish-marker gave no answer in {PUBLISH_TIMEOUT} s")
+            line = helper.stdout.readline()
+            if not line:
+                helper.wait(timeout=30)
+                raise StackError(f"publish-marker failed:\n{helper.stderr.read()[-3000:]}")
+            if line.startswith("{"):
+                return json.loads(line)
+
+
+def tail(path, lines=30):
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# --- Processes ---------------------------------------------------------------------
+
+
+class Servers:
+    """The long-running processes of a run (gunicorn, nginx), stopped in reverse order."""
+
+    def __init__(self):
+        self.running = []
+
+    def start(self, name, argv, env, log):
+        with open(log, "wb") as output:
+            # A session of its own: a Ctrl-C in the terminal reaches this script only,
+            # which then stops the servers in order.
+            process = subprocess.Popen(
+                argv,
+                cwd=BASE_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.running.append((name, process, log))
+        return process
+
+    def check_alive(self):
+        for name, process, log in self.running:
+            if process.poll() is not None:
+                raise StackError(f"{name} exited ({process.returncode}):\n{tail(log)}")
+
+    def stop_all(self):
+        for name, process, _log in reversed(self.running):
+            if process.poll() is None:
+                # gunicorn: graceful stop of its workers; nginx: fast shutdown.
+                process.terminate()
+                try:
+                    process.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    say(f"{name} did not stop; killing its process group")
+                    # Its own session, started above: the group holds only its processes.
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=10)
+        self.running.clear()
+
+
+def wait_until_serving(servers, port, path, timeout=60):
+    """Polls until the server at ``port`` answers ``path`` with 200 (bounded by ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        servers.check_alive()
+        try:
+            status, _body = http_get(port, path, timeout=5)
+            if status == 200:
+                return
+            last = f"status {status}"
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.2)
+    raise StackError(f"Nothing served http://127.0.0.1:{port}{path} within {timeout} s ({last}).")
+
+
+def run_task(what, argv, env, timeout, echo=False):
+    """Runs a command to completion; its output is shown when it fails (or with ``echo``)."""
+    started = time.monotonic()
+    try:
+        result = subprocess.run(
+            argv,
+            cwd=BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise StackError(f"{what}: no result within {timeout} s") from error
+    if result.returncode != 0:
+        raise StackError(
+            f"{what} failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
+    if echo:
+        for line in result.stdout.strip().splitlines():
+            print("    " + line)
+    return result.stdout, time.monotonic() - started
+
+
+def manage(*args):
+    return [PYTHON, "manage.py", *args]
+
+
+def app_task(*args):
+    return [PYTHON, str(BENCH_DIR / "app_tasks.py"), *args]
+
+
+# --- Tools and services ------------------------------------------------------------
+
+
+def nginx_binary():
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+
+
+def ensure_tools():
+    """wrk and nginx, from Debian's packages if missing (as root)."""
+    if shutil.which("wrk") and nginx_binary():
+        return
+    if os.geteuid() != 0:
+        raise StackError("wrk and nginx are needed: apt-get install -y wrk nginx")
+    say("Installing wrk and nginx (apt-get)")
+    install = ["apt-get", "install", "-y", "-q", "wrk", "nginx"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(install, env=env, capture_output=True, timeout=600).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)
+        result = subprocess.run(install, env=env, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            raise StackError(f"apt-get install wrk nginx failed:\n{result.stderr[-2000:]}")
+    if not (shutil.which("wrk") and nginx_binary()):
+        raise StackError("wrk or nginx still missing after apt-get install")
+
+
+def recreate_database(server_url):
+    with psycopg.connect(server_url + "/postgres", autocommit=True) as connection:
+        # FORCE: a previous run that was killed may have left connections behind.
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def drop_database(server_url):
+    with psycopg.connect(server_url + "/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+
+# --- nginx -------------------------------------------------------------------------
+
+
+def nginx_config(folder, *, port, upstream_port, static_root, media_root, published_root):
+    """deploy/nginx.conf with its placeholders replaced, as tests/test_deploy.py does."""
+    text = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    replacements = {
+        "/srv/portal/staticfiles": str(static_root),
+        "/srv/portal/media": str(media_root),
+        "/srv/portal/published": str(published_root),
+        "/run/nginx.pid": str(folder / "nginx.pid"),
+        "/var/log/nginx/": f"{folder}/",
+        "listen 80;": f"listen 127.0.0.1:{port};",
+        "listen [::]:80;": "",
+        "server 127.0.0.1:8001": f"server 127.0.0.1:{upstream_port}",
+        "server_name portal.example.gov.cn;": "server_name 127.0.0.1 localhost;",
+    }
+    for placeholder, value in replacements.items():
+        if placeholder not in text:
+            raise StackError(f"deploy/nginx.conf no longer contains {placeholder!r}")
+        text = text.replace(placeholder, value)
+    if os.geteuid() != 0:
+        # Only root can switch the workers to www-data. As root they do, and read the
+        # temporary folders, which are made world-readable for them.
+        text = text.replace("user www-data;", "")
+    temp_paths = "".join(
+        f"    {kind}_temp_path {folder / kind};\n"
+        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    )
+    text = text.replace("http {\n", "http {\n" + temp_paths, 1)
+    config = folder / "nginx.conf"
+    config.write_text(text)
+    return config
+
+
+# --- wrk ---------------------------------------------------------------------------
+
+TIME_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+def milliseconds(text):
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match.group(1)) * TIME_UNITS[match.group(2)]
+
+
+def parse_wrk(output):
+    """The figures of wrk's report (with --latency) as a dict."""
+
+    def number(pattern, default=None):
+        match = re.search(pattern, output)
+        if match is None:
+            if default is None:
+                raise StackError(f"Unexpected wrk output (no {pattern!r}):\n{output}")
+            return default
+        return match.group(1)
+
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "requests": int(number(r"(\d+) requests in")),
+        "rps": float(number(r"Requests/sec:\s+([\d.]+)")),
+        "p50": milliseconds(number(r"\n\s+50%\s+(\S+)")),
+        "p99": milliseconds(number(r"\n\s+99%\s+(\S+)")),
+        "non_2xx_3xx": int(number(r"Non-2xx or 3xx responses: (\d+)", "0")),
+        # wrk prints the line only when there were some.
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        "socket_detail": socket_errors.group(0) if socket_errors else "",
+    }
+
+
+def run_wrk(url, duration, connections=CONNECTIONS, script=None):
+    argv = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    argv += ["--timeout", WRK_TIMEOUT]
+    if script:
+        argv += ["-s", str(script)]
+    result = subprocess.run(
+        [*argv, url], capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    if result.returncode != 0:
+        raise StackError(f"wrk failed ({result.returncode}): {result.stderr}")
+    return parse_wrk(result.stdout)
+
+
+LOAD_SCRIPT = """-- Written by bench/benchmark.py: every request takes the next address of the mix.
+local paths = {%s}
+local counter = 0
+
+function setup(thread)
+  -- Threads start at different places, so that they do not move in step.
+  thread:set("offset", counter)
+  counter = counter + 5
+end
+
+function init(args)
+  position = offset
+end
+
+function request()
+  position = position + 1
+  return wrk.format("GET", paths[(position %% #paths) + 1])
+end
+"""
+
+
+# --- The run -----------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.server_url = loopback_only(args.postgres, "PostgreSQL").rstrip("/")
+        self.redis_url = loopback_only(args.redis, "Redis")
+        self.servers = Servers()
+        self.folder = None
+        self.results = {}
+        self.errors = []
+
+    # Each step says what it does; the figures are collected in self.results.
+
+    def prepare(self):
+        ensure_tools()
+        self.folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        # nginx's workers (www-data when run as root) must read the files below.
+        self.folder.chmod(0o755)
+        self.static_root = self.folder / "static"
+        self.media_root = self.folder / "media"
+        self.published_root = self.folder / "published"
+        for folder in (self.static_root, self.media_root, self.published_root):
+            folder.mkdir(mode=0o755)
+        self.uncached_port, self.cached_port, self.nginx_port = (
+            free_port(),
+            free_port(),
+            free_port(),
+        )
+        while len({self.uncached_port, self.cached_port, self.nginx_port}) < 3:
+            self.nginx_port = free_port()
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in APP_VARIABLES and not name.startswith("GUNICORN_")
+        }
+        env.update(
+            DJANGO_ENV="production",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_SSL_REDIRECT="false",
+            DATABASE_URL=f"{self.server_url}/{DATABASE}",
+            REDIS_URL=self.redis_url,
+            STATIC_ROOT=str(self.static_root),
+            MEDIA_ROOT=str(self.media_root),
+            STATIC_PUBLISHING_ROOT=str(self.published_root),
+            SITE_URL=f"http://127.0.0.1:{self.nginx_port}",
+            PAGE_CACHE_SECONDS=str(PAGE_CACHE_SECONDS),
+            LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
+        self.env = env
+        self.uncached_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+
+        say(f"Redis {self.redis_url}: flushing that database")
+        redis.Redis.from_url(self.redis_url, socket_timeout=5).flushdb()
+        say(f"PostgreSQL: creating the database {DATABASE}")
+        recreate_database(self.server_url)
+
+    def build_site(self):
+        n = self.args.departments
+        say("Migrating")
+        run_task("migrate", manage("migrate", "--noinput", "-v", "0"), self.env, 600)
+        # Before the seed: publishing it renders the static pages, which name the
+        # fingerprinted static files of the manifest.
+        self.collect_static()
+        say("Loading the seed (load_initial_data)")
+        run_task("load_initial_data", manage("load_initial_data"), self.env, 300, echo=True)
+        say("Profiling pages with the seed department only (page cache off)")
+        self.results["profile_1"] = self.profile()
+        say(f"Generating {n} departments")
+        generator = [PYTHON, str(BENCH_DIR / "generate_departments.py"), "--count", str(n)]
+        _output, seconds = run_task("generate_departments", generator, self.env, 900, echo=True)
+        self.results["generate_seconds"] = seconds
+        say(f"Profiling pages with {n + 1} departments (page cache off)")
+        self.results["profile_n"] = self.profile()
+        say("Statically publishing every page (manage.py publish_static)")
+        _output, seconds = run_task("publish_static", manage("publish_static"), self.env, 3600)
+        self.results["publish_static_seconds"] = seconds
+        files = sum(len(names) for _root, _dirs, names in os.walk(self.published_root))
+        say(f"publish_static wrote {files} files in {seconds:.0f} s")
+        self.results["published_files"] = files
+
+        # The page measured: a generated department's structure page.
+        self.slug = "bench-0001"
+        self.page_path = f"/en/government/structure/{self.slug}/"
+        # Its bytes as the cached gunicorn answers them (the page names its own address,
+        # so the Host header matters) become a static file for whitenoise, which must be
+        # in STATIC_ROOT before gunicorn starts; the published file's bytes become one for
+        # nginx's /static/ location.
+        render = app_task(
+            "render",
+            self.page_path,
+            "--host",
+            f"127.0.0.1:{self.cached_port}",
+            "--output",
+            str(self.static_root / "bench-page.html"),
+        )
+        run_task("render the benchmark page", render, self.uncached_env, 120)
+        published_page = self.published_root / self.page_path.strip("/") / "index.html"
+        if not published_page.exists():
+            raise StackError(f"publish_static did not write {published_page}")
+        shutil.copyfile(published_page, self.static_root / "bench-published.html")
+        self.page_bytes = (self.static_root / "bench-page.html").read_bytes()
+        self.published_bytes = published_page.read_bytes()
+
+    def collect_static(self):
+        say("Collecting static files (collectstatic)")
+        try:
+            run_task(
+                "collectstatic", manage("collectstatic", "--noinput", "-v", "0"), self.env, 600
+            )
+        except StackError as error:
+            if "could not be found" not in str(error):
+                raise
+            # See app_tasks.collectstatic: a project bug, not something to measure.
+            reason = next(
+                (line for line in str(error).splitlines() if "could not be found" in line), ""
+            )
+            self.results["collectstatic_warning"] = reason.strip()
+            say(
+                "WARNING: collectstatic fails in production mode "
+                f"({reason.strip()}); collecting with bench/app_tasks.py's tolerant storage"
+            )
+            run_task("collectstatic (tolerant)", app_task("collectstatic"), self.env, 600)
+
+    def profile(self):
+        output, _seconds = run_task(
+            "profile", app_task("profile", "--json"), self.uncached_env, 1200
+        )
+        return json.loads(output.strip().splitlines()[-1])
+
+    def start_stack(self):
+        for name, port, env in [
+            ("gunicorn (page cache off)", self.uncached_port, self.uncached_env),
+            ("gunicorn (page cache on)", self.cached_port, self.env),
+        ]:
+            say(f"Starting {name} on 127.0.0.1:{port}")
+            argv = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"]
+            log = self.folder / f"gunicorn-{port}.log"
+            self.servers.start(name, argv, {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, log)
+        nginx_folder = self.folder / "nginx"
+        nginx_folder.mkdir(mode=0o755)
+        config = nginx_config(
+            nginx_folder,
+            port=self.nginx_port,
+            upstream_port=self.cached_port,
+            static_root=self.static_root,
+            media_root=self.media_root,
+            published_root=self.published_root,
+        )
+        nginx = [nginx_binary(), "-c", str(config), "-p", str(nginx_folder)]
+        nginx += ["-e", str(nginx_folder / "error.log")]
+        test = subprocess.run([*nginx, "-t"], capture_output=True, text=True, timeout=60)
+        if test.returncode != 0:
+            raise StackError(f"nginx -t refused the configuration:\n{test.stderr}")
+        say(f"Starting nginx on 127.0.0.1:{self.nginx_port}")
+        self.servers.start("nginx", [*nginx, "-g", "daemon off;"], None, nginx_folder / "out.log")
+        for port in (self.uncached_port, self.cached_port, self.nginx_port):
+            wait_until_serving(self.servers, port, self.page_path)
+        self.check_answers()
+
+    def check_answers(self):
+        """Each measured address answers 200 with the expected bytes, before any load."""
+        checks = [
+            (self.cached_port, self.page_path, self.page_bytes, "Django (cached) page"),
+            (self.cached_port, "/static/bench-page.html", self.page_bytes, "whitenoise file"),
+            (self.nginx_port, self.page_path, self.published_bytes, "nginx published page"),
+            (
+                self.nginx_port,
+                "/static/bench-published.html",
+                self.published_bytes,
+                "nginx static file",
+            ),
+        ]
+        for port, path, expected, what in checks:
+            status, body = http_get(port, path)
+            if status != 200:
+                raise StackError(f"{what}: http://127.0.0.1:{port}{path} answered {status}")
+            if body != expected:
+                # Not fatal: the comparison is of equal sizes; but say so.
+                say(f"NOTE: {what} differs from the file it is compared with")
+        self.results["page_size"] = len(self.page_bytes)
+        self.results["published_size"] = len(self.published_bytes)
+
+    def wait_for_quiet(self, deadline):
+        """Waits (until ``deadline``) while other work keeps the CPU busy; returns the share."""
+        busy = busy_cpu_fraction()
+        while busy > BUSY_FRACTION and time.monotonic() < deadline:
+            say(f"{busy:.0%} of the CPU busy with other work; waiting")
+            time.sleep(QUIET_POLL_SECONDS)
+            busy = busy_cpu_fraction()
+        return busy
+
+    def measure(self):
+        # Other work on the machine takes CPU from the servers. Before measuring, wait
+        # (bounded) for it to end; during each measurement, count the CPU time of every
+        # process outside the stack, and repeat a measurement it disturbed.
+        self.deadline = time.monotonic() + self.args.wait_for_quiet
+        self.results["busy_before"] = self.wait_for_quiet(self.deadline)
+        duration = self.args.duration
+        path = self.page_path
+        runs = [
+            ("uncached", "Structure page, page cache off (gunicorn)", self.uncached_port, path),
+            ("cached", "Same page, Django page cache (gunicorn)", self.cached_port, path),
+            (
+                "whitenoise",
+                "Same bytes, static file (whitenoise)",
+                self.cached_port,
+                "/static/bench-page.html",
+            ),
+            ("published", "Statically published page (nginx)", self.nginx_port, path),
+            (
+                "nginx_static",
+                "Same bytes, static file (nginx)",
+                self.nginx_port,
+                "/static/bench-published.html",
+            ),
+        ]
+        self.measurements = []
+        for key, label, port, url_path in runs:
+            url = f"http://127.0.0.1:{port}{url_path}"
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                say(f"wrk {duration} s, {CONNECTIONS} connections: {label}")
+                # Warm up: every worker compiles its templates, the cache gets the page.
+                run_wrk(url, WARM_UP_SECONDS)
+                before = self.outside_cpu()
+                figures = run_wrk(url, duration)
+                figures["outside_cpu"] = self.outside_cpu_share(before, duration)
+                self.servers.check_alive()
+                if figures["outside_cpu"] <= DISTURBED_SHARE or attempt == MAX_ATTEMPTS:
+                    break
+                say(
+                    f"  disturbed: other processes used {figures['outside_cpu']:.0%} of the CPU;"
+                    " measuring again"
+                )
+                self.wait_for_quiet(self.deadline)
+            figures["attempts"] = attempt
+            self.results[key] = figures
+            self.measurements.append((key, label, figures))
+            self.note_errors(label, figures)
+
+    def outside_cpu(self):
+        own = [os.getpid()] + [process.pid for _name, process, _log in self.servers.running]
+        return cpu_seconds_outside(own)
+
+    def outside_cpu_share(self, before, seconds):
+        """Share of all cores' time used by processes outside the stack since ``before``."""
+        after = self.outside_cpu()
+        used = sum(after[pid] - before.get(pid, 0.0) for pid in after if pid in before)
+        # Processes started meanwhile and still running count whole.
+        used += sum(ticks for pid, ticks in after.items() if pid not in before)
+        # A parent that reaped a long-running child meanwhile adds all of the child's
+        # time: an over-estimate, capped at the whole machine.
+        return min(1.0, used / (seconds * (os.cpu_count() or 1)))
+
+    def note_errors(self, label, figures):
+        if figures["non_2xx_3xx"] or figures["socket_errors"]:
+            self.errors.append(
+                f"{label}: {figures['non_2xx_3xx']} non-2xx/3xx answers, "
+                f"{figures['socket_errors']} socket errors {figures['socket_detail']}"
+            )
+
+    def load_test(self):
+        n = self.args.departments
+        self.marked_slug = f"bench-{max(1, n // 2):04d}"
+        # Four structure pages (fewer with very few departments), both languages.
+        slugs = list(
+            dict.fromkeys(["public-security", "bench-0001", self.marked_slug, f"bench-{n:04d}"])
+        )
+        paths = [
+            f"/{lang}/government/structure/{slug}/" for slug in slugs for lang in ("en", "zh-hans")
+        ]
+        paths += [
+            "/en/government/structure/",
+            "/en/search/?q=police",
+            f"/api/v1/departments/{self.marked_slug}/?lang=en",
+            "/api/v1/departments/public-security/?lang=en",
+        ]
+        for path in paths:
+            status, _body = http_get(self.nginx_port, path, timeout=60)
+            if status != 200:
+                raise StackError(f"{path} answered {status} through nginx before the load test")
+        script = self.folder / "mix.lua"
+        script.write_text(LOAD_SCRIPT % ", ".join(json.dumps(path) for path in paths))
+        self.results["load_paths"] = paths
+
+        duration = self.args.load_duration
+        url = f"http://127.0.0.1:{self.nginx_port}"
+        say(
+            f"Load test: wrk {duration} s, {LOAD_CONNECTIONS} connections through nginx, "
+            f"{len(paths)} addresses; publishing {self.marked_slug} half-way"
+        )
+        argv = ["wrk", f"-t{THREADS}", f"-c{LOAD_CONNECTIONS}", f"-d{duration}s", "--latency"]
+        argv += ["--timeout", WRK_TIMEOUT, "-s", str(script), url]
+        before = self.outside_cpu()
+        wrk = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(duration / 2)
+            if wrk.poll() is not None:
+                raise StackError(f"wrk stopped early: {wrk.stderr.read()}")
+            self.results["visibility"] = self.publish_and_watch()
+            stdout, stderr = wrk.communicate(timeout=duration + 120)
+        finally:
+            if wrk.poll() is None:
+                wrk.kill()
+                wrk.wait()
+        if wrk.returncode != 0:
+            raise StackError(f"wrk failed ({wrk.returncode}): {stderr}")
+        figures = parse_wrk(stdout)
+        figures["outside_cpu"] = self.outside_cpu_share(before, duration)
+        self.servers.check_alive()
+        self.results["load"] = figures
+        self.note_errors("Load test", figures)
+        # Did other work start meanwhile? (The stack is idle again.)
+        self.results["busy_after"] = busy_cpu_fraction()
+
+    def publish_and_watch(self):
+        """Publishes a change in another process, then polls until the pages show it."""
+        marker = f"Benchmark marker {time.strftime('%H%M%S')}-{secrets.token_hex(3)}"
+        path = f"/en/government/structure/{self.marked_slug}/"
+        say(f"Publishing {self.marked_slug} renamed to {marker!r}")
+        helper = subprocess.Popen(
+            app_task("publish-marker", self.marked_slug, marker),
+            cwd=BASE_DIR,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            times = read_publish_times(helper)
+            returned = times["returned"]
+            targets = {"nginx": self.nginx_port, "gunicorn (cached)": self.cached_port}
+            # Polling starts at once (the helper exits meanwhile), one thread per target so
+            # that a poll queued behind the load test in gunicorn does not delay nginx's.
+            with ThreadPoolExecutor(max_workers=len(targets)) as pool:
+                futures = {
+                    name: pool.submit(first_showing, port, path, marker.encode(), returned)
+                    for name, port in targets.items()
+                }
+                visible = {name: future.result() for name, future in futures.items()}
+        finally:
+            try:
+                helper.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                helper.kill()
+                helper.wait()
+        for name, seen in visible.items():
+            if seen is None:
+                say(f"  {name}: never showed the change ({MAX_POLLS} polls)")
+            else:
+                say(
+                    f"  {name}: showed the change in the answer to poll {seen['polls']}, sent "
+                    f"{seen['sent']:.3f} s after publish() returned (answered at "
+                    f"{seen['answered']:.3f} s)"
+                )
+        return {"publish_seconds": returned - times["called"], "visible": visible}
+
+    # --- Report ----------------------------------------------------------------------
+
+    def report(self):
+        r = self.results
+        n = self.args.departments
+        print()
+        print("=" * 96)
+        print(
+            f"Portal benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+            f"{n} generated departments (+ the seed)"
+        )
+        print("=" * 96)
+        busy = max(r["busy_before"], r.get("busy_after", 0)) > BUSY_FRACTION
+        print(
+            f"CPU busy with other work, stack idle: {r['busy_before']:.0%} before measuring, "
+            f"{r.get('busy_after', 0):.0%} after "
+            f"({'BUSY: other work competed with the servers' if busy else 'quiet machine'})"
+        )
+        if "collectstatic_warning" in r:
+            print(f"WARNING: production collectstatic failed: {r['collectstatic_warning']}")
+        print(
+            f"Generator: {r['generate_seconds']:.1f} s (with Django start-up);  publish_static: "
+            f"{r['publish_static_seconds']:.0f} s for {r['published_files']} files"
+        )
+        print(
+            f"Page measured: {self.page_path}, {r['page_size']} bytes from Django, "
+            f"{r['published_size']} bytes published"
+        )
+        print()
+        print(
+            f"Single page, wrk -t{THREADS} -c{CONNECTIONS} -d{self.args.duration}s "
+            f"(after a {WARM_UP_SECONDS} s warm-up):"
+        )
+        print(
+            f"  {'':42} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} {'non-2xx':>7} "
+            f"{'sock.err':>8} {'other CPU':>9}"
+        )
+        for _key, label, figures in self.measurements:
+            retried = f" ({figures['attempts']} tries)" if figures["attempts"] > 1 else ""
+            print(
+                f"  {label:42} {figures['rps']:7.0f} {figures['p50']:7.2f} {figures['p99']:8.2f} "
+                f"{figures['non_2xx_3xx']:7} {figures['socket_errors']:8} "
+                f"{figures['outside_cpu']:9.0%}{retried}"
+            )
+        print(
+            "  (other CPU: share of the machine used meanwhile by processes outside the stack;"
+            f" over {DISTURBED_SHARE:.0%}, a measurement is repeated)"
+        )
+        print()
+        checks = [
+            (
+                "Django page cache / whitenoise",
+                r["cached"]["rps"] / r["whitenoise"]["rps"],
+                f">= {RATIO_TARGET}",
+                r["cached"]["rps"] / r["whitenoise"]["rps"] >= RATIO_TARGET,
+            ),
+            (
+                "Published page / nginx static file",
+                r["published"]["rps"] / r["nginx_static"]["rps"],
+                f">= {RATIO_TARGET}",
+                r["published"]["rps"] / r["nginx_static"]["rps"] >= RATIO_TARGET,
+            ),
+            (
+                "Uncached structure page, req/s",
+                r["uncached"]["rps"],
+                f">= {UNCACHED_TARGET}",
+                r["uncached"]["rps"] >= UNCACHED_TARGET,
+            ),
+        ]
+        # A page is visible from the moment a request for it gets the new content: the
+        # sending time of the first poll that showed it (its answer may have waited in a
+        # queue behind the load test).
+        for name, seen in r.get("visibility", {}).get("visible", {}).items():
+            seconds = seen["sent"] if seen else float("inf")
+            checks.append(
+                (
+                    f"Publication visible via {name}, s",
+                    seconds,
+                    f"< {VISIBLE_TARGET}",
+                    seconds < VISIBLE_TARGET,
+                )
+            )
+        print("Targets:")
+        for label, value, target, passed in checks:
+            print(f"  {label:44} {value:9.2f}  target {target:8} {'PASS' if passed else 'FAIL'}")
+        if "load" in r:
+            load = r["load"]
+            print()
+            print(
+                f"Load test through nginx: wrk -t{THREADS} -c{LOAD_CONNECTIONS} "
+                f"-d{self.args.load_duration}s over {len(r['load_paths'])} addresses"
+            )
+            print(
+                f"  {load['requests']} requests, {load['rps']:.0f} req/s, "
+                f"p50 {load['p50']:.2f} ms, p99 {load['p99']:.2f} ms, "
+                f"{load['non_2xx_3xx']} non-2xx/3xx, "
+                f"{load['socket_errors']} socket errors, other CPU {load['outside_cpu']:.0%}  "
+                f"{'PASS' if not (load['non_2xx_3xx'] or load['socket_errors']) else 'FAIL'}"
+            )
+            print(
+                f"  publish() of {self.marked_slug} in another process took "
+                f"{r['visibility']['publish_seconds']:.2f} s (re-rendering its pages and the lists)"
+            )
+            for name, seen in r["visibility"]["visible"].items():
+                if seen:
+                    print(
+                        f"  first answer with the change via {name}: poll {seen['polls']}, sent "
+                        f"{seen['sent']:.3f} s and answered {seen['answered']:.3f} s after "
+                        "publish() returned"
+                    )
+        print()
+        one, many = r["profile_1"], r["profile_n"]
+        print(
+            f"Queries and median render time in-process (page cache off), "
+            f"{one['published_departments']} vs {many['published_departments']} "
+            "published departments:"
+        )
+        print(f"  {'':16} {'queries':>8} {'queries':>8} {'ms':>9} {'ms':>9}  equal queries?")
+        print(
+            f"  {'':16} {one['published_departments']:>8} {many['published_departments']:>8} "
+            f"{one['published_departments']:>9} {many['published_departments']:>9}"
+        )
+        for name, page in one["pages"].items():
+            other = many["pages"][name]
+            same = "yes" if page["queries"] == other["queries"] else "NO"
+            print(
+                f"  {name:16} {page['queries']:8} {other['queries']:8} {page['median_ms']:9.1f} "
+                f"{other['median_ms']:9.1f}  {same}"
+            )
+        print()
+        if self.errors:
+            print("ERRORS (exit status 1):")
+            for error in self.errors:
+                print("  " + error)
+        else:
+            print("No request failed.")
+
+    def remove_folder(self):
+        if self.folder:
+            shutil.rmtree(self.folder)
+
+    def cleanup(self):
+        self.servers.stop_all()
+        for what, action in [
+            (f"drop the database {DATABASE}", lambda: drop_database(self.server_url)),
+            (
+                "flush the Redis database",
+                lambda: redis.Redis.from_url(self.redis_url, socket_timeout=5).flushdb(),
+            ),
+            ("remove the temporary folder", self.remove_folder),
+        ]:
+            try:
+                action()
+            except Exception as error:  # noqa: BLE001 - clean up the rest regardless
+                print(f"Could not {what}: {error}", file=sys.stderr)
+
+
+def interrupt(_signal_number, _frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--departments", type=int, default=5000, help="generated (5000)")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per page (15)")
+    parser.add_argument("--load-duration", type=int, default=60, help="load test seconds (60)")
+    parser.add_argument(
+        "--postgres",
+        default="postgresql://postgres@127.0.0.1:5432",
+        help="PostgreSQL server, without database (on 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/3", help="Redis database to use and flush"
+    )
+    parser.add_argument(
+        "--wait-for-quiet",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="before measuring, wait up to this long for other work on the machine to end (0)",
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.departments <= 99999:
+        parser.error("--departments must be between 1 and 99999")
+    if not 1 <= args.duration <= 600 or not 2 <= args.load_duration <= 1800:
+        parser.error("--duration must be 1-600 s and --load-duration 2-1800 s")
+    if not 0 <= args.wait_for_quiet <= 3600:
+        parser.error("--wait-for-quiet must be 0-3600 s")
+
+    # A `kill` stops the run like Ctrl-C: through the cleanup below.
+    signal.signal(signal.SIGTERM, interrupt)
+    run = Run(args)
+    started = time.monotonic()
+    status = 0
+    try:
+        run.prepare()
+        run.build_site()
+        run.start_stack()
+        run.measure()
+        run.load_test()
+        run.report()
+        status = 1 if run.errors else 0
+    except StackError as error:
+        print(f"\nThe stack failed: {error}", file=sys.stderr)
+        for _name, _process, log in run.servers.running:
+            print(f"--- {log}\n{tail(log)}", file=sys.stderr)
+        status = 1
+    except KeyboardInterrupt:
+        print("\nInterrupted; cleaning up.", file=sys.stderr)
+        status = 130
+    finally:
+        say("Stopping the servers and removing the database, Redis keys and temporary files")
+        run.cleanup()
+        say(f"Done in {time.monotonic() - started:.0f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
