@@ -218,6 +218,20 @@ def read_publish_times(helper):
                 return json.loads(line)
 
 
+def errors_in_log(path, lines=40):
+    """The error lines of a server log (tracebacks, error answers), else its last lines."""
+    try:
+        text = Path(path).read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no log)"
+    errors = [
+        line
+        for line in text
+        if "ERROR" in line or "Traceback" in line or re.search(r'" [45]\d\d ', line)
+    ]
+    return "\n".join((errors or text)[-lines:])
+
+
 def tail(path, lines=30):
     try:
         return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
@@ -1027,6 +1041,10 @@ def main(argv=None):
         run.load_test()
         run.report()
         status = 1 if run.errors else 0
+        if run.errors:
+            # The logs go with the temporary folder: show what the servers said first.
+            for _name, _process, log in run.servers.running:
+                print(f"--- last lines of {Path(log).name}\n{errors_in_log(log)}")
     except StackError as error:
         print(f"\nThe stack failed: {error}", file=sys.stderr)
         for _name, _process, log in run.servers.running:
