@@ -12,10 +12,12 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Department, DepartmentChild
+from departments.models import Department, DepartmentChild, choice_label
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
 POSTCODE_PATTERN = re.compile(r"^[0-9]{6}$")
+# What a tel: link keeps of a telephone number.
+NOT_DIALLED = re.compile(r"[^0-9+]")
 
 
 class ContactKind(models.TextChoices):
@@ -68,13 +70,13 @@ class Contact(DepartmentChild):
 
     @property
     def display_label(self):
-        return self.label or self.get_kind_display()
+        return self.label or choice_label(ContactKind, self.kind)
 
     @property
     def href(self):
         """The link a citizen follows, or None for plain text."""
         if self.kind in (ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE):
-            return "tel:" + re.sub(r"[^0-9+]", "", self.value)
+            return "tel:" + NOT_DIALLED.sub("", self.value)
         if self.kind == ContactKind.EMAIL:
             return "mailto:" + self.value
         if self.kind == ContactKind.WEBSITE:

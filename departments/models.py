@@ -15,15 +15,18 @@ passed, so a scheduled publication takes over at its moment without any job.
 See ``departments.services`` for publishing.
 """
 
+import functools
 import logging
+import re
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualQuerysetManager, multilingual_queryset_factory
 from modeltranslation.utils import build_localized_fieldname
 
 from .images import generate_renditions
@@ -59,6 +62,28 @@ def generate_code():
     return secrets.token_hex(4)
 
 
+@functools.cache
+def multilingual_queryset_class(queryset_class):
+    """modeltranslation's subclass of a custom queryset class, made once per process."""
+    return multilingual_queryset_factory(queryset_class, instantiate=False)
+
+
+class MultilingualCustomQuerySetManager(MultilingualQuerysetManager):
+    """For managers of translated models with their own queryset class.
+
+    modeltranslation makes such a queryset multilingual by creating a new
+    subclass of it on every ``get_queryset()`` (in ``MultilingualQuerysetManager``):
+    a class per query, which costs more than building the query and leaves
+    garbage for the cycle collector. This returns an instance of the same
+    subclass, made once, in its place; modeltranslation's ``MultilingualManager``
+    sees it is multilingual already and leaves it alone.
+    """
+
+    def get_queryset(self):
+        queryset_class = multilingual_queryset_class(self._queryset_class)
+        return queryset_class(model=self.model, using=self._db, hints=self._hints)
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -77,7 +102,9 @@ class GovernmentQuerySet(models.QuerySet):
         return self.annotate(department_count=models.functions.Coalesce(models.Subquery(live), 0))
 
 
-class GovernmentManager(SlugManager.from_queryset(GovernmentQuerySet)):
+class GovernmentManager(
+    MultilingualCustomQuerySetManager, SlugManager.from_queryset(GovernmentQuerySet)
+):
     pass
 
 
@@ -110,6 +137,18 @@ class DepartmentKind(models.TextChoices):
     AFFILIATED = "affiliated", _("Directly affiliated institution")
     ADMINISTRATION = "administration", _("Departmental administration")
     PUBLIC_INSTITUTION = "public-institution", _("Directly affiliated public institution")
+
+
+def choice_label(choices, value):
+    """What ``get_FOO_display()`` gives for a value of a field with these ``choices``.
+
+    Django's method translates the label of every choice to find the value's
+    one; pages show such labels for every affiliated unit and contact.
+    """
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class PublicationState(models.TextChoices):
@@ -184,21 +223,116 @@ class DepartmentQuerySet(models.QuerySet):
         )
 
     def with_structure(self):
-        """Everything the structure page renders, in a fixed number of queries."""
-        return self.select_related("government").prefetch_related(
-            "responsibilities",
-            models.Prefetch("institutions", queryset=Institution.objects.with_handlers()),
-            "affiliated_units",
-            "contacts",
-            "leaders",
-        )
+        """Everything the structure page renders, in a fixed number of queries.
+
+        The children are read as ``prefetch_related`` would read them (see
+        ``load_structure``): ``department.institutions.all()`` and the like
+        then cost no query.
+        """
+        queryset = self.select_related("government")
+        queryset._iterable_class = DepartmentsWithStructureIterable
+        return queryset
+
+
+# The children a structure page shows, by their name on Department.
+STRUCTURE_RELATIONS = (
+    "responsibilities",
+    "institutions",
+    "affiliated_units",
+    "contacts",
+    "leaders",
+)
+
+
+def load_structure(departments, using=None):
+    """Reads the departments' children, one query per relation for all of them.
+
+    What ``prefetch_related`` does, for less: it builds a related manager and
+    queryset per department and relation, which for the one department of a
+    structure page cost more than the queries themselves. Each department's
+    ``all()`` of each relation is left evaluated, and each child's
+    ``department`` is the department itself. Institutions come with their
+    handlers (``InstitutionQuerySet.with_handlers``).
+    """
+    by_pk = {}
+    for department in departments:
+        by_pk.setdefault(department.pk, []).append(department)
+        if not hasattr(department, "_prefetched_objects_cache"):
+            department._prefetched_objects_cache = {}
+    for name in STRUCTURE_RELATIONS:
+        relation = Department._meta.get_field(name)
+        model = relation.related_model
+        manager = model._default_manager.db_manager(using)
+        if len(by_pk) == 1:
+            queryset = manager.filter(department_id=departments[0].pk)
+        else:
+            queryset = manager.filter(department_id__in=list(by_pk))
+        # Put in page order here rather than by the database: for a few dozen
+        # rows, sorting costs far less than compiling the ORDER BY. (The
+        # querysets kept below keep their ordering, for any further filter.)
+        query = queryset.order_by()
+        if model is Institution:
+            query = query.with_handlers()
+        children = sorted(query, key=DepartmentChild.page_order)
+        groups = {pk: [] for pk in by_pk}
+        for child in children:
+            relation.field.set_cached_value(child, by_pk[child.department_id][0])
+            groups[child.department_id].append(child)
+        for pk, same in by_pk.items():
+            # What department.<name>.all() returns, already evaluated.
+            own = queryset if len(by_pk) == 1 else manager.filter(department_id=pk)
+            own._result_cache = groups[pk]
+            own._prefetch_done = True
+            for department in same:
+                department._prefetched_objects_cache[relation.cache_name] = own
+
+
+class DepartmentsWithStructureIterable(models.query.ModelIterable):
+    """The departments of ``DepartmentQuerySet.with_structure()``, with their children."""
+
+    def __iter__(self):
+        departments = list(super().__iter__())
+        if departments:
+            load_structure(departments, using=self.queryset.db)
+        yield from departments
 
 
 # Paths under /government/structure/ that are not departments.
 RESERVED_SLUGS = {"feed"}
 
+# What the <slug:slug> of a structure page's URL matches.
+URL_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_PLACEHOLDER = "slug-placeholder"
 
-class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):
+
+@functools.cache
+def department_url_parts(language, script_prefix, urlconf):
+    """(before, after) the slug in a structure page's path; see ``department_url``."""
+    path = reverse("departments:department_detail", kwargs={"slug": SLUG_PLACEHOLDER})
+    before, after = path.split(SLUG_PLACEHOLDER)
+    return before, after
+
+
+def department_url(slug):
+    """The structure page's path: ``reverse("departments:department_detail", ...)``, for less.
+
+    The directory, the feed and the sitemap link hundreds of pages, and a
+    reverse() costs more than the rest of each link. What surrounds the slug
+    depends only on the language, script prefix and URLconf, so it is
+    reversed once for each; a slug reverse() would quote or refuse goes
+    through reverse() itself.
+    """
+    if not URL_SLUG.fullmatch(slug):
+        return reverse("departments:department_detail", kwargs={"slug": slug})
+    before, after = department_url_parts(
+        translation.get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
+    return f"{before}{slug}{after}"
+
+
+class DepartmentManager(
+    MultilingualCustomQuerySetManager, models.Manager.from_queryset(DepartmentQuerySet)
+):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug, draft__isnull=True)
 
@@ -299,7 +433,7 @@ class Department(models.Model):
         ensure_renditions(self.emblem)
 
     def get_absolute_url(self):
-        return reverse("departments:department_detail", kwargs={"slug": self.slug})
+        return department_url(self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -389,6 +523,11 @@ class DepartmentChild(models.Model):
             self.code = generate_code()
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def page_order(child):
+        """Sort key of the page's order, as ``Meta.ordering`` says."""
+        return (child.sort_order, child.pk)
+
     def natural_key(self):
         return self.department.natural_key() + (self.code,)
 
@@ -436,7 +575,7 @@ class InstitutionsWithHandlersIterable(models.query.ModelIterable):
         others = Institution.objects.in_bulk(missing) if missing else {}
         for institution in institutions.values():
             handlers = [institutions.get(pk) or others[pk] for pk in handler_pks[institution.pk]]
-            handlers.sort(key=Institution.page_order)
+            handlers.sort(key=DepartmentChild.page_order)
             institution.loaded_handlers = handlers
             yield institution
 
@@ -456,7 +595,9 @@ class InstitutionQuerySet(models.QuerySet):
         return queryset
 
 
-class InstitutionManager(DepartmentChildManager.from_queryset(InstitutionQuerySet)):
+class InstitutionManager(
+    MultilingualCustomQuerySetManager, DepartmentChildManager.from_queryset(InstitutionQuerySet)
+):
     pass
 
 
@@ -520,12 +661,7 @@ class Institution(DepartmentChild):
         """Handling institutions in page order, as loaded by ``with_handlers()`` if it was used."""
         if self.loaded_handlers is not None:
             return self.loaded_handlers
-        return sorted(self.routine_work_handled_by.all(), key=Institution.page_order)
-
-    @staticmethod
-    def page_order(institution):
-        """Sort key: the order institutions are listed in on the page."""
-        return (institution.sort_order, institution.pk)
+        return sorted(self.routine_work_handled_by.all(), key=DepartmentChild.page_order)
 
 
 class AffiliatedUnit(DepartmentChild):

@@ -19,13 +19,12 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, models
-from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import AffiliatedUnit, Department, Institution, Responsibility
+from .models import AffiliatedUnit, Department, Institution, Responsibility, department_url
 
 MAX_QUERY_LENGTH = 100
 MAX_RESULTS = 50
@@ -89,7 +88,7 @@ class Hit:
     @property
     def url(self):
         with translation.override(self.language):
-            path = reverse("departments:department_detail", kwargs={"slug": self.slug})
+            path = department_url(self.slug)
         return f"{path}#{self.anchor}" if self.anchor else path
 
 
@@ -107,11 +106,11 @@ def column(field, language):
     return f"{field}_{language.replace('-', '_')}"
 
 
-def published_items(model):
+def published_items(model, live):
+    """The items of one kind that belong to the ``live`` departments (``published()``)."""
     if model is Department:
-        return Department.objects.published().select_related("government")
-    live = Department.objects.published().values("pk")
-    return model.objects.filter(department__in=live).select_related("department")
+        return live.select_related("government")
+    return model.objects.filter(department__in=live.values("pk")).select_related("department")
 
 
 def position_among_siblings(model):
@@ -124,9 +123,9 @@ def position_among_siblings(model):
     return models.functions.Coalesce(models.Subquery(count), 0) + 1
 
 
-def matching(model, fields, query):
+def matching(model, fields, query, live):
     """The published items of one kind that match, with a ``rank`` annotation on PostgreSQL."""
-    items = published_items(model)
+    items = published_items(model, live)
     columns = [column(field, query.language) for field in fields]
     if connection.vendor == "postgresql":
         if query.language == "en":
@@ -218,9 +217,12 @@ def search(query):
     if query.problem:
         return []
     hits = []
+    # Built once for every kind of item: it is the costliest part of each query to build,
+    # and all of them then see the same moment.
+    live = Department.objects.published()
     with translation.override(query.language):
         for kind, (model, fields, weight, label) in TARGETS.items():
-            items = matching(model, fields, query)
+            items = matching(model, fields, query, live)
             if model is not Department:
                 items = items.annotate(position=position_among_siblings(model))
             for item in items.order_by("-rank")[:MAX_RESULTS]:

@@ -18,11 +18,14 @@ from modeltranslation.utils import build_localized_fieldname
 
 from contacts.models import ContactKind
 
+from .models import AffiliatedUnit, choice_label
+
 SCHEMA_CONTEXT = "https://schema.org"
 
 # What json_script escapes: nothing in the JSON can then close the <script> or
-# open a comment.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# open a comment. Applied with str.replace, which is some twenty times faster
+# than str.translate on text with Chinese characters in it.
+_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 # contactType of a telephone, by contact kind.
 CONTACT_TYPES = {
@@ -93,7 +96,7 @@ def organization(department, request):
             "@type": "GovernmentOrganization",
             "@id": f"{page_url}#unit-{position}",
             "name": unit.name,
-            "description": str(unit.get_relation_display()),
+            "description": choice_label(AffiliatedUnit.Relation, unit.relation),
         }
         for position, unit in enumerate(department.affiliated_units.all(), 1)
     ]
@@ -157,7 +160,9 @@ def organization(department, request):
 def json_ld_script(data):
     """``<script type="application/ld+json">`` holding data, safe inside HTML."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    for character, escape in _SCRIPT_ESCAPES:
+        text = text.replace(character, escape)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # escaped just above
+        mark_safe(text),  # escaped just above
     )

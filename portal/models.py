@@ -32,5 +32,11 @@ class SiteSettings(models.Model):
 
     @classmethod
     def load(cls):
-        """The settings row, or an unsaved blank one before any is seeded."""
-        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
+        """The settings row, or an unsaved blank one before any is seeded.
+
+        Read on every page (``portal.context_processors.site``): a filter on
+        the primary key finds one row at most, so it needs neither the ORDER
+        BY nor the LIMIT that ``first()`` would compile.
+        """
+        rows = list(cls.objects.filter(pk=cls.SINGLETON_PK))
+        return rows[0] if rows else cls(pk=cls.SINGLETON_PK)

@@ -1,12 +1,12 @@
-"""Sentences of the structure page that are built from data in each language."""
+"""Sentences and lists of the structure page that are built from data in each language."""
 
 from django import template
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext
 
-from portal.text import item_number as format_item_number
-from portal.text import join_list, number_in_words
+from portal.text import item_number, join_list, number_in_words
 
 register = template.Library()
 
@@ -16,9 +16,54 @@ def _named_unit(unit, position):
     return pgettext("an affiliated unit named in a sentence", "the %(name)s") % {"name": name}
 
 
-@register.filter
-def item_number(number):
-    return format_item_number(number)
+@register.simple_tag
+def structure_items(department):
+    """The lists of a structure page as plain values, read once in the active language.
+
+    Their loops cost most of the page's rendering: in a template, each read of
+    a translated field goes through modeltranslation's descriptor, each
+    ``forloop.counter`` through number formatting and each attribute through
+    a failed dictionary lookup first. These dictionaries hold the text and the
+    positions (the numbers of the anchors) ready to print. Needs the relations
+    of ``Department.objects.with_structure()``.
+    """
+    language = translation.get_language()
+    return {
+        "responsibilities": [
+            {
+                "number": str(number),
+                "label": item_number(number, language),
+                "text": responsibility.text,
+            }
+            for number, responsibility in enumerate(department.responsibilities.all(), 1)
+        ],
+        "institutions": [
+            {"number": str(number), "name": institution.name}
+            for number, institution in enumerate(department.institutions.all(), 1)
+        ],
+        "leaders": [
+            {
+                "number": str(number),
+                "name": leader.name,
+                "post": leader.post,
+                "duties": leader.duties,
+                "biography": leader.biography,
+                "photo": leader.photo,
+                "photo_alt": leader.photo_alt,
+            }
+            for number, leader in enumerate(department.leaders.all(), 1)
+        ],
+        "contacts": [
+            {
+                "number": str(number),
+                "kind": contact.kind,
+                "label": contact.display_label,
+                "href": contact.href,
+                "value": contact.value,
+            }
+            for number, contact in enumerate(department.contacts.all(), 1)
+        ],
+    }
 
 
 @register.simple_tag

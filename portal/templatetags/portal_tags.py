@@ -1,8 +1,8 @@
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ def language_versions(context):
     current = translation.get_language()
     versions = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.get_full_path(), code)
+        url = page_in_language(request, code)
         info = translation.get_language_info(code)
         versions.append(
             {
@@ -33,6 +33,31 @@ def language_versions(context):
             }
         )
     return versions
+
+
+def page_in_language(request, language):
+    """``translate_url(request.get_full_path(), language)``, without resolving the path again.
+
+    translate_url resolves the path it is given. For the page being served
+    that gives the request's own ``resolver_match`` (same path, same URLconf),
+    so only the reverse is left to do; on every page, for every language.
+    """
+    full_path = request.get_full_path()
+    parsed = urlsplit(full_path)
+    match = request.resolver_match
+    if (
+        match is None
+        or unquote(parsed.path) != request.path_info
+        or getattr(request, "urlconf", None) is not None
+    ):
+        return translate_url(full_path, language)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        try:
+            path = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return full_path
+    return urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, parsed.fragment))
 
 
 @register.simple_tag(takes_context=True)
