@@ -2,23 +2,36 @@
 
 A query in Chinese script searches the Chinese columns, any other the English
 ones. PostgreSQL uses its own machinery: English full-text search (stemmed,
-ranked with ``ts_rank``) and trigram matching for Chinese (``pg_trgm``, which
-needs no word boundaries), both backed by GIN indexes created in migration
-0004. Other databases (SQLite on a developer's machine) match every word as a
+ranked with ``ts_rank``) on a stored ``tsvector``; for Chinese, which has no
+word boundaries, an index of each text's characters and pairs of characters
+narrows the rows, whose text is then checked as ``icontains`` would, ranked by
+pg_trgm's word similarity. The columns, indexes and functions come from
+migrations 0004 and 0005. Other databases (SQLite on a developer's machine) match every word as a
 substring and rank in Python. Either way each hit links to its anchor on the
 structure page, e.g. ``#responsibility-4``.
+
+A search costs the same with one department as with thousands: each kind of
+item is searched in one query that ranks at most ``MAX_CANDIDATES`` matches
+(found through the indexes, each checked as published on its own) and numbers
+only the best ``MAX_RESULTS`` among their siblings. The queries are written so
+that PostgreSQL's planner has no cheaper-looking way that reads more (see
+``published_items`` and ``IsAmong``); an estimate above ``jit_above_cost``
+would also cost a JIT compilation, hundreds of milliseconds.
 """
 
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connection, models
+from django.db.models.functions import Coalesce, Length, StrIndex, Upper
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,6 +41,11 @@ from .models import AffiliatedUnit, Department, Institution, Responsibility, dep
 
 MAX_QUERY_LENGTH = 100
 MAX_RESULTS = 50
+# Matches of one kind ranked at most. A word found in every department would
+# otherwise cost the ranking of thousands of items; these are the first ones the
+# index yields (in table order), which on a site of tens of departments is all of
+# them for all but the commonest words.
+MAX_CANDIDATES = 200
 SNIPPET_RADIUS = 70
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[\w\u3400-\u9fff]+", re.UNICODE)
@@ -106,11 +124,92 @@ def column(field, language):
     return f"{field}_{language.replace('-', '_')}"
 
 
-def published_items(model, live):
-    """The items of one kind that belong to the ``live`` departments (``published()``)."""
+class UndeclaredColumn(models.Expression):
+    """A column of the queried table that a migration adds and the model does not declare.
+
+    Like ``F()``, but for a name the model does not know (``search_vector_en``
+    exists on PostgreSQL only); it follows the table's alias into subqueries.
+    """
+
+    contains_column_references = True
+
+    def __init__(self, name, output_field, alias=None):
+        super().__init__(output_field=output_field)
+        self.name, self.alias = name, alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return UndeclaredColumn(self.name, self.output_field, query.get_initial_alias())
+
+    def relabeled_clone(self, relabels):
+        alias = relabels.get(self.alias, self.alias)
+        return UndeclaredColumn(self.name, self.output_field, alias)
+
+    def as_sql(self, compiler, connection):
+        quote = compiler.quote_name_unless_alias
+        return f"{quote(self.alias)}.{quote(self.name)}", []
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+def english_vector():
+    """The stored ``to_tsvector('english', ...)`` of the searched English columns (0005)."""
+    return UndeclaredColumn("search_vector_en", SearchVectorField())
+
+
+def english_query(query):
+    return SearchQuery(query.text, config="english", search_type="websearch")
+
+
+def chinese_grams(name):
+    """The characters and pairs of characters of a column, as its index holds them (0005)."""
+    return models.Func(
+        name, function="departments_search_grams", output_field=ArrayField(models.TextField())
+    )
+
+
+def chinese_query_grams(query):
+    """The pairs of characters of the query (its character if it has only one)."""
+    return models.Func(
+        models.Value(query.text),
+        function="departments_search_query_grams",
+        output_field=ArrayField(models.TextField()),
+    )
+
+
+def publication_rows(model):
+    """Rows of publications, not of drafts: what the search indexes hold (0005).
+
+    Children know it from ``in_publication``, which PostgreSQL sets and the
+    model does not declare; elsewhere ``published_items`` alone sorts them out.
+    """
     if model is Department:
-        return live.select_related("government")
-    return model.objects.filter(department__in=live.values("pk")).select_related("department")
+        return models.Q(draft__isnull=False)
+    if connection.vendor == "postgresql":
+        return models.Q(UndeclaredColumn("in_publication", models.BooleanField()))
+    return models.Q()
+
+
+def published_items(model, live):
+    """The items of one kind that belong to the ``live`` departments (``published()``).
+
+    Each item's department is looked up on its own, by a subquery PostgreSQL
+    cannot turn into a join: with ``IN`` or ``EXISTS`` it would, expecting many
+    matches, work out all the published departments first (thousands of them)
+    where a search needs a few hundred matches. Unable to look into such a
+    condition, the planner takes it to keep half of the rows, and so expects
+    (rightly) to find ``MAX_CANDIDATES`` matches early and stop there.
+    """
+    department = "pk" if model is Department else "department_id"
+    is_live = (
+        live.filter(pk=models.OuterRef(department))
+        .order_by()
+        .annotate(live=models.Value(True))
+        .values("live")[:1]
+    )
+    return model.objects.filter(publication_rows(model)).filter(
+        models.Subquery(is_live, output_field=models.BooleanField())
+    )
 
 
 def position_among_siblings(model):
@@ -124,29 +223,29 @@ def position_among_siblings(model):
 
 
 def matching(model, fields, query, live):
-    """The published items of one kind that match, with a ``rank`` annotation on PostgreSQL."""
+    """The published items of one kind that match, through the indexes on PostgreSQL."""
     items = published_items(model, live)
     columns = [column(field, query.language) for field in fields]
     if connection.vendor == "postgresql":
         if query.language == "en":
-            vector = SearchVector(*columns, config="english")
-            search = SearchQuery(query.text, config="english", search_type="websearch")
-            # ts_rank is above zero even for documents that do not match:
-            # the @@ match decides, the rank only orders.
-            return items.annotate(document=vector, rank=SearchRank(vector, search)).filter(
-                document=search
-            )
-        similarity = (
-            models.functions.Greatest(
-                *[TrigramWordSimilarity(query.text, name) for name in columns]
-            )
-            if len(columns) > 1
-            else TrigramWordSimilarity(query.text, columns[0])
-        )
-        contains = models.Q()
+            return items.alias(document=english_vector()).filter(document=english_query(query))
+        grams = chinese_query_grams(query)
+        upper_text = Upper(models.Value(query.text))
+        indexed, contains = models.Q(), models.Q()
         for name in columns:
-            contains |= models.Q(**{f"{name}__icontains": query.text})
-        return items.filter(contains).annotate(rank=similarity)
+            items = items.alias(
+                **{
+                    f"{name}_grams": chinese_grams(name),
+                    f"{name}_at": StrIndex(Upper(name), upper_text),
+                }
+            )
+            indexed |= models.Q(**{f"{name}_grams__contains": grams})
+            contains |= models.Q(**{f"{name}_at__gt": 0})
+        # The pairs only narrow the rows ("安厅公安" has those of "公安厅" too); the
+        # text itself decides, as icontains would. (Written as strpos() rather than
+        # LIKE: the planner then expects it to keep a good share of the rows, as it
+        # does, and so the search to stop early at MAX_CANDIDATES.)
+        return items.filter(indexed).filter(contains)
     # Elsewhere: every word must start a word of one of the fields (Chinese
     # has no word boundaries: there, the characters occur anywhere).
     for term in query.terms:
@@ -157,7 +256,78 @@ def matching(model, fields, query, live):
             else:
                 any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(term)}"})
         items = items.filter(any_field)
-    return items.annotate(rank=models.Value(0.0, output_field=models.FloatField()))
+    return items
+
+
+def database_rank(fields, query):
+    """How well an item matches, by the database's measure (none elsewhere than PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return models.Value(0.0, output_field=models.FloatField())
+    if query.language == "en":
+        # ts_rank is above zero even for documents that do not match:
+        # the @@ match decides, the rank only orders.
+        return SearchRank(english_vector(), english_query(query))
+    columns = [column(field, query.language) for field in fields]
+    similarities = [TrigramWordSimilarity(query.text, name) for name in columns]
+    return models.functions.Greatest(*similarities) if len(columns) > 1 else similarities[0]
+
+
+class IsAmong(models.Func):
+    """``expression = ANY(ARRAY(subquery))``, for a short list that a subquery finds.
+
+    PostgreSQL computes such an array once, before the rest of the query, which
+    then reads those rows by primary key. With ``IN (subquery)`` it may instead
+    read the whole table in rank order, looking each row up in the list: a rank
+    for every row of the table.
+    """
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+
+def best_matches(model, fields, query, live):
+    """The best ``MAX_RESULTS`` matches of one kind, best first, in one query (on
+    PostgreSQL; elsewhere all candidates, for ``search`` to rank).
+
+    The rank is computed for at most ``MAX_CANDIDATES`` matches, the position
+    among siblings for the best only. Rows are dictionaries of what a ``Hit``
+    needs: model instances of the items and their departments would cost more
+    than the query.
+    """
+    # Unordered: the first the indexes yield, without reading every match to sort them.
+    candidates = matching(model, fields, query, live).order_by().values("pk")[:MAX_CANDIDATES]
+    if connection.vendor == "postgresql":
+        among_candidates = IsAmong(models.F("pk"), ArraySubquery(candidates))
+    else:
+        among_candidates = models.Q(pk__in=candidates)
+    department = "" if model is Department else "department__"
+    columns = [column(field, query.language) for field in fields]
+    items = model.objects.filter(among_candidates).annotate(
+        rank=database_rank(fields, query),
+        # Among equal ranks (a word found once in many texts), the shorter text is
+        # the more about it, as text_rank() sees it too.
+        hit_length=sum(Coalesce(Length(name), 0) for name in columns),
+        hit_slug=models.F(f"{department}slug"),
+        hit_department_name=models.F(f"{department}{column('name', query.language)}"),
+        hit_department_name_en=models.F(f"{department}name_en"),
+        hit_position=(
+            models.Value(None, output_field=models.IntegerField())
+            if model is Department
+            else position_among_siblings(model)
+        ),
+    )
+    # Without a rank from the database, the best can only be told in Python: all
+    # the candidates go there.
+    best = MAX_RESULTS if connection.vendor == "postgresql" else MAX_CANDIDATES
+    return items.order_by("-rank", "hit_length", "pk").values(
+        *columns,
+        "rank",
+        "hit_slug",
+        "hit_department_name",
+        "hit_department_name_en",
+        "hit_position",
+    )[:best]
 
 
 def text_rank(text, query):
@@ -222,21 +392,20 @@ def search(query):
     live = Department.objects.published()
     with translation.override(query.language):
         for kind, (model, fields, weight, label) in TARGETS.items():
-            items = matching(model, fields, query, live)
-            if model is not Department:
-                items = items.annotate(position=position_among_siblings(model))
-            for item in items.order_by("-rank")[:MAX_RESULTS]:
-                department = item if model is Department else item.department
-                texts = [getattr(item, column(field, query.language)) or "" for field in fields]
+            for row in best_matches(model, fields, query, live):
+                texts = [row[column(field, query.language)] or "" for field in fields]
                 text = " — ".join(value for value in texts if value)
-                rank = (float(item.rank or 0) + text_rank(text, query)) * weight
+                rank = (float(row["rank"] or 0) + text_rank(text, query)) * weight
                 hits.append(
                     Hit(
-                        slug=department.slug,
-                        department_name=department.name,
+                        slug=row["hit_slug"],
+                        # As modeltranslation shows it: English when the name is missing.
+                        department_name=(
+                            row["hit_department_name"] or row["hit_department_name_en"]
+                        ),
                         kind=kind,
                         kind_label=str(label),
-                        position=getattr(item, "position", None),
+                        position=row["hit_position"],
                         text=text,
                         rank=rank,
                         language=query.language,
