@@ -324,10 +324,27 @@ def department_url(slug):
     """
     if not URL_SLUG.fullmatch(slug):
         return reverse("departments:department_detail", kwargs={"slug": slug})
-    before, after = department_url_parts(
+    before, after = current_department_url_parts()
+    return f"{before}{slug}{after}"
+
+
+def department_urls(slugs):
+    """``department_url`` of each slug, its surroundings looked up once for all of them.
+
+    For the sitemap's thousands of links, where looking up the language, script
+    prefix and URLconf for each link would cost as much as the rest.
+    """
+    before, after = current_department_url_parts()
+    return [
+        f"{before}{slug}{after}" if URL_SLUG.fullmatch(slug) else department_url(slug)
+        for slug in slugs
+    ]
+
+
+def current_department_url_parts():
+    return department_url_parts(
         translation.get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     )
-    return f"{before}{slug}{after}"
 
 
 class DepartmentManager(
