@@ -176,11 +176,13 @@ class DepartmentQuerySet(models.QuerySet):
             models.Exists(newer_live)
         )
 
+    def scheduled(self, at=None):
+        """Publications that go live later than now (or ``at``)."""
+        return self.filter(draft__isnull=False, live_from__gt=at or timezone.now())
+
     def next_scheduled_live_from(self, now):
         """When the next scheduled publication goes live (None if none is scheduled)."""
-        return self.filter(draft__isnull=False, live_from__gt=now).aggregate(
-            moment=models.Min("live_from")
-        )["moment"]
+        return self.scheduled(now).aggregate(moment=models.Min("live_from"))["moment"]
 
     def in_directory_order(self):
         """By kind, in the order the kinds are declared, then by each department's order."""
