@@ -176,11 +176,13 @@ class DepartmentQuerySet(models.QuerySet):
             models.Exists(newer_live)
         )
 
+    def scheduled(self, at=None):
+        """Publications that go live later than now (or ``at``)."""
+        return self.filter(draft__isnull=False, live_from__gt=at or timezone.now())
+
     def next_scheduled_live_from(self, now):
         """When the next scheduled publication goes live (None if none is scheduled)."""
-        return self.filter(draft__isnull=False, live_from__gt=now).aggregate(
-            moment=models.Min("live_from")
-        )["moment"]
+        return self.scheduled(now).aggregate(moment=models.Min("live_from"))["moment"]
 
     def in_directory_order(self):
         """By kind, in the order the kinds are declared, then by each department's order."""
@@ -324,10 +326,27 @@ def department_url(slug):
     """
     if not URL_SLUG.fullmatch(slug):
         return reverse("departments:department_detail", kwargs={"slug": slug})
-    before, after = department_url_parts(
+    before, after = current_department_url_parts()
+    return f"{before}{slug}{after}"
+
+
+def department_urls(slugs):
+    """``department_url`` of each slug, its surroundings looked up once for all of them.
+
+    For the sitemap's thousands of links, where looking up the language, script
+    prefix and URLconf for each link would cost as much as the rest.
+    """
+    before, after = current_department_url_parts()
+    return [
+        f"{before}{slug}{after}" if URL_SLUG.fullmatch(slug) else department_url(slug)
+        for slug in slugs
+    ]
+
+
+def current_department_url_parts():
+    return department_url_parts(
         translation.get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     )
-    return f"{before}{slug}{after}"
 
 
 class DepartmentManager(

@@ -3,11 +3,10 @@ from functools import partial
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from departments.api import ApiDocsView
-from departments.sitemaps import SITEMAPS
+from departments.sitemaps import SITEMAPS, sitemap
 from departments.views import SearchView
 
 from . import views

@@ -6,11 +6,13 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.sitemaps.views import sitemap as django_sitemap_view
+from django.http import Http404
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from departments import feeds
+from departments import feeds, sitemaps
 from departments.models import Department
 from departments.services import publish, withdraw
 
@@ -238,6 +240,21 @@ def test_every_sitemap_address_answers(client, seed):
         )
         assert response.status_code == 302
         assert response["Location"].startswith("/zh-hans/")
+
+
+def test_sitemap_is_what_djangos_sitemap_view_writes(rf, seed, make_department):
+    """The sitemap is written without django.contrib.sitemaps' template, to the same bytes."""
+    make_department("transport", sort_order=5)
+    make_department("agriculture", sort_order=5)
+    withdraw(make_department("fisheries"))
+    for query in ["", "?p=1"]:
+        request = rf.get("/sitemap.xml" + query)
+        ours = sitemaps.sitemap(request, sitemaps=sitemaps.SITEMAPS)
+        django = django_sitemap_view(request, sitemaps=sitemaps.SITEMAPS).render()
+        assert ours.content == django.content
+        assert dict(ours.headers) == dict(django.headers)
+    with pytest.raises(Http404):
+        sitemaps.sitemap(rf.get("/sitemap.xml?p=2"), sitemaps=sitemaps.SITEMAPS)
 
 
 def test_sitemap_is_not_language_prefixed(client, seed):

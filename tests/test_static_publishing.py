@@ -10,8 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from departments.models import Department
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish, withdraw
+from portal import static_publishing
 from portal.models import SiteSettings
 from tests.nginx import free_port, running_nginx
 
@@ -45,6 +47,25 @@ def files_under(root):
         for path in root.rglob("*")
         if path.is_file() and not path.name.startswith(".")
     )
+
+
+STAMP = 1_000_000_000
+
+
+def backdate_files(root):
+    """Give every file an old modification time, so that a rewrite shows in it."""
+    for name in files_under(root):
+        os.utime(root / name, (STAMP, STAMP))
+
+
+def rewritten_files(root):
+    return {name for name in files_under(root) if (root / name).stat().st_mtime != STAMP}
+
+
+def assert_files_are_what_django_serves(client, root):
+    for name in files_under(root):
+        url = "/" + name.removesuffix("index.html").removesuffix("index.atom")
+        assert (root / name).read_bytes() == client.get(url).content, name
 
 
 def test_publish_static_writes_every_public_page_in_both_languages(client, seed, published_root):
@@ -85,7 +106,7 @@ def test_a_failed_write_leaves_the_previous_page_whole(seed, published_root):
     before = (published_root / EN_PAGE).read_bytes()
     failing_rename = mock.patch("os.replace", side_effect=OSError("disk full"))
     with failing_rename, pytest.raises(CommandError, match="disk full"):
-        call_command("publish_static", verbosity=0)
+        call_command("publish_static", "--all", verbosity=0)
     assert (published_root / EN_PAGE).read_bytes() == before
     assert not list(published_root.rglob(".*.tmp"))
 
@@ -106,6 +127,137 @@ def test_publishing_rerenders_exactly_the_affected_pages(
     directory = published_root / "en/government/structure/index.html"
     assert "Department of Public Safety" in directory.read_text()
     assert other_page.stat().st_mtime == stamp
+
+
+def test_publishing_rewrites_only_the_files_whose_page_changed(
+    client, seed, make_department, published_root, django_capture_on_commit_callbacks
+):
+    make_department("transport")
+    call_command("publish_static", verbosity=0)
+    backdate_files(published_root)
+    seed.name_en = "Department of Public Safety"
+    seed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(seed)
+    rewritten = rewritten_files(published_root)
+    # Its pages, and the lists whose content changed with its name and date.
+    assert {
+        EN_PAGE,
+        ZH_PAGE,
+        "en/government/structure/index.html",
+        "en/government/structure/feed/index.atom",
+    } <= rewritten
+    # Pages that do not show it, or show nothing that changed (how many are published).
+    assert not rewritten & {
+        "en/government/structure/transport/index.html",
+        "en/government/index.html",
+        "en/display/index.html",
+        "robots.txt",
+    }
+    assert_files_are_what_django_serves(client, published_root)
+
+
+def test_publish_static_renders_only_departments_published_since_their_files_were(
+    client, seed, make_department, published_root
+):
+    make_department("transport")
+    call_command("publish_static", verbosity=0)
+    backdate_files(published_root)
+    # Published without re-rendering (the request's re-rendering failed, or the
+    # server had no STATIC_PUBLISHING_ROOT): here, the commit callback never runs.
+    seed.name_en = "Department of Public Safety"
+    seed.save()
+    publish(seed)
+    assert "Department of Public Safety" not in (published_root / EN_PAGE).read_text()
+    call_command("publish_static", verbosity=0)
+    rewritten = rewritten_files(published_root)
+    assert {EN_PAGE, ZH_PAGE, "en/government/structure/index.html"} <= rewritten
+    assert "en/government/structure/transport/index.html" not in rewritten
+    assert_files_are_what_django_serves(client, published_root)
+    # Nothing changed since: nothing is written.
+    backdate_files(published_root)
+    call_command("publish_static", verbosity=0)
+    assert rewritten_files(published_root) == set()
+
+
+def test_publish_static_removes_the_pages_of_departments_withdrawn_since(
+    client, seed, make_department, published_root
+):
+    transport = make_department("transport")
+    call_command("publish_static", verbosity=0)
+    withdraw(transport)
+    call_command("publish_static", verbosity=0)
+    assert not (published_root / "en/government/structure/transport/index.html").exists()
+    assert not (published_root / "zh-hans/government/structure/transport/index.html").exists()
+    assert "Transport" not in (published_root / "en/government/structure/index.html").read_text()
+    assert_files_are_what_django_serves(client, published_root)
+
+
+def test_publish_static_all_rewrites_every_page(seed, make_department, published_root):
+    make_department("transport")
+    call_command("publish_static", verbosity=0)
+    backdate_files(published_root)
+    call_command("publish_static", "--all", verbosity=0)
+    assert rewritten_files(published_root) == set(files_under(published_root))
+
+
+def test_publish_static_rerenders_every_department_after_a_site_change(
+    client, seed, make_department, published_root
+):
+    make_department("transport")
+    call_command("publish_static", verbosity=0)
+    row = SiteSettings.load()
+    row.footer_text_en = "A footer on every published page"
+    # Saved without re-rendering: the commit callback never runs here.
+    row.save()
+    call_command("publish_static", verbosity=0)
+    for page in [EN_PAGE, "en/government/structure/transport/index.html", "en/index.html"]:
+        assert "A footer on every published page" in (published_root / page).read_text()
+    assert_files_are_what_django_serves(client, published_root)
+
+
+def test_publish_static_survives_an_unreadable_manifest(client, seed, published_root):
+    call_command("publish_static", verbosity=0)
+    (published_root / static_publishing.MANIFEST_FILE).write_text("{not json")
+    call_command("publish_static", verbosity=0)
+    assert_files_are_what_django_serves(client, published_root)
+
+
+def test_a_scheduled_publication_becomes_files_once_live(
+    client, seed, published_root, django_capture_on_commit_callbacks, uncached
+):
+    call_command("publish_static", verbosity=0)
+    seed.name_en = "Department of Public Safety"
+    seed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(seed, live_from=timezone.now() + timedelta(hours=1))
+    assert not (published_root / EN_PAGE).exists()
+    # The moment comes (no event marks it; uncached: the page cache would know the
+    # moment, not that the test moved it).
+    Department.objects.scheduled().update(live_from=timezone.now())
+    call_command("publish_static", verbosity=0)
+    assert "Department of Public Safety" in (published_root / EN_PAGE).read_text()
+    assert (published_root / "en/government/structure/index.html").exists()
+    assert_files_are_what_django_serves(client, published_root)
+
+
+def test_a_failed_rerendering_leaves_the_affected_pages_to_django(
+    client, seed, make_department, published_root, django_capture_on_commit_callbacks
+):
+    make_department("transport")
+    call_command("publish_static", verbosity=0)
+    seed.name_en = "Department of Public Safety"
+    seed.save()
+    failing_rename = mock.patch("os.replace", side_effect=OSError("disk full"))
+    with failing_rename, django_capture_on_commit_callbacks(execute=True):
+        publish(seed)
+    # Rather than the previous publication: Django serves these until the next run.
+    assert not (published_root / EN_PAGE).exists()
+    assert not (published_root / "en/government/structure/index.html").exists()
+    assert (published_root / "en/government/structure/transport/index.html").exists()
+    call_command("publish_static", verbosity=0)
+    assert "Department of Public Safety" in (published_root / EN_PAGE).read_text()
+    assert_files_are_what_django_serves(client, published_root)
 
 
 def test_withdrawal_and_deletion_remove_the_department_pages(
@@ -147,6 +299,23 @@ def test_site_settings_rerender_every_page(
     for page in EVERY_PAGE:
         if page.endswith(".html"):
             assert "A footer on every published page" in (published_root / page).read_text()
+
+
+def test_a_site_change_leaves_to_django_the_pages_it_has_no_time_to_rerender(
+    client, seed, published_root, django_capture_on_commit_callbacks, monkeypatch
+):
+    call_command("publish_static", verbosity=0)
+    monkeypatch.setattr(static_publishing, "SITE_CHANGE_RENDER_SECONDS", 0)
+    row = SiteSettings.load()
+    row.footer_text_en = "A footer on every published page"
+    with django_capture_on_commit_callbacks(execute=True):
+        row.save()
+    # Never the old footer: the site's pages are rendered, the department's removed.
+    assert "A footer on every published page" in (published_root / "en/index.html").read_text()
+    assert not (published_root / EN_PAGE).exists()
+    call_command("publish_static", verbosity=0)
+    assert "A footer on every published page" in (published_root / EN_PAGE).read_text()
+    assert_files_are_what_django_serves(client, published_root)
 
 
 def test_nothing_is_written_without_a_folder(seed, settings, tmp_path, monkeypatch):

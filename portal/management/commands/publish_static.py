@@ -6,14 +6,24 @@ from portal.static_publishing import StaticPublisher, StaticPublishingError
 
 class Command(BaseCommand):
     help = (
-        "Render every public page, in every language, into STATIC_PUBLISHING_ROOT (or "
-        "--output) for nginx to serve as files. Each file is replaced atomically; pages of "
-        "departments no longer published are removed. Run it after each release and, if "
-        "publications are scheduled, from a timer (pages waiting for a scheduled publication "
-        "are left to Django until it is live)."
+        "Bring the statically published pages in STATIC_PUBLISHING_ROOT (or --output) up to "
+        "date, in every language, for nginx to serve as files: the pages of departments "
+        "published, withdrawn or changed since their files were written (and all of them "
+        "after a change of the site settings or a government), and the site's own pages "
+        "when they changed. Run it from a timer (e.g. every 15 minutes): pages waiting for "
+        "a scheduled publication are left to the application until it is live. After each "
+        "release, run it with --all. Each file is replaced atomically."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help=(
+                "Render and write every page, current or not: after a release, whose "
+                "templates, translations, static files or code may render pages differently."
+            ),
+        )
         parser.add_argument(
             "--output", help="Folder to write to (default: STATIC_PUBLISHING_ROOT)."
         )
@@ -22,16 +32,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # A new release may render pages differently: cached copies must go too.
-        page_cache.invalidate(page_cache.SITE)
+        if options["all"]:
+            # A new release may render pages differently: cached copies must go too.
+            page_cache.invalidate(page_cache.SITE)
         try:
             publisher = StaticPublisher(options["output"], options["site_url"])
-            written, removed = publisher.refresh(everything=True)
+            report = publisher.publish_site(rewrite=options["all"])
         except (StaticPublishingError, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Published {written} page(s) to {publisher.root}; "
-                f"{removed} page(s) left to the application."
+                f"Wrote {report.written} page(s) to {publisher.root}, {report.unchanged} "
+                f"rendered unchanged; {report.departments_up_to_date} department(s) already "
+                f"current; {report.removed} page(s) left to the application."
             )
         )
