@@ -28,6 +28,8 @@ PROFILED_PAGES = {
     "structure page": "/en/government/structure/public-security/",
     "directory": "/en/government/structure/",
     "search": "/en/search/?q=police",
+    # ?q=公安: Chinese is searched by other indexes than English.
+    "search, Chinese": "/zh-hans/search/?q=%E5%85%AC%E5%AE%89",
 }
 
 

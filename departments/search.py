@@ -6,9 +6,9 @@ ranked with ``ts_rank``) on a stored ``tsvector``; for Chinese, which has no
 word boundaries, an index of each text's characters and pairs of characters
 narrows the rows, whose text is then checked as ``icontains`` would, ranked by
 pg_trgm's word similarity. The columns, indexes and functions come from
-migrations 0004 and 0005. Other databases (SQLite on a developer's machine) match every word as a
-substring and rank in Python. Either way each hit links to its anchor on the
-structure page, e.g. ``#responsibility-4``.
+migrations 0004 and 0005. Other databases (SQLite on a developer's machine)
+match every word as a substring and rank in Python. Either way each hit links
+to its anchor on the structure page, e.g. ``#responsibility-4``.
 
 A search costs the same with one department as with thousands: each kind of
 item is searched in one query that ranks at most ``MAX_CANDIDATES`` matches
@@ -16,23 +16,30 @@ item is searched in one query that ranks at most ``MAX_CANDIDATES`` matches
 only the best ``MAX_RESULTS`` among their siblings. The queries are written so
 that PostgreSQL's planner has no cheaper-looking way that reads more (see
 ``published_items`` and ``IsAmong``); an estimate above ``jit_above_cost``
-would also cost a JIT compilation, hundreds of milliseconds.
+would also cost a JIT compilation, hundreds of milliseconds. On PostgreSQL the
+ORM builds each query once per process (``compiled_matches``).
 """
 
+import functools
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as datetime_timezone
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
+    SearchVectorExact,
     SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connection, models
 from django.db.models.functions import Coalesce, Length, StrIndex, Upper
-from django.utils import translation
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -207,8 +214,8 @@ def published_items(model, live):
         .annotate(live=models.Value(True))
         .values("live")[:1]
     )
-    return model.objects.filter(publication_rows(model)).filter(
-        models.Subquery(is_live, output_field=models.BooleanField())
+    return model.objects.filter(
+        publication_rows(model), models.Subquery(is_live, output_field=models.BooleanField())
     )
 
 
@@ -228,24 +235,18 @@ def matching(model, fields, query, live):
     columns = [column(field, query.language) for field in fields]
     if connection.vendor == "postgresql":
         if query.language == "en":
-            return items.alias(document=english_vector()).filter(document=english_query(query))
+            return items.filter(SearchVectorExact(english_vector(), english_query(query)))
         grams = chinese_query_grams(query)
         upper_text = Upper(models.Value(query.text))
         indexed, contains = models.Q(), models.Q()
         for name in columns:
-            items = items.alias(
-                **{
-                    f"{name}_grams": chinese_grams(name),
-                    f"{name}_at": StrIndex(Upper(name), upper_text),
-                }
-            )
-            indexed |= models.Q(**{f"{name}_grams__contains": grams})
-            contains |= models.Q(**{f"{name}_at__gt": 0})
+            indexed |= models.Q(DataContains(chinese_grams(name), grams))
+            contains |= models.Q(GreaterThan(StrIndex(Upper(name), upper_text), 0))
         # The pairs only narrow the rows ("安厅公安" has those of "公安厅" too); the
         # text itself decides, as icontains would. (Written as strpos() rather than
         # LIKE: the planner then expects it to keep a good share of the rows, as it
         # does, and so the search to stop early at MAX_CANDIDATES.)
-        return items.filter(indexed).filter(contains)
+        return items.filter(indexed, contains)
     # Elsewhere: every word must start a word of one of the fields (Chinese
     # has no word boundaries: there, the characters occur anywhere).
     for term in query.terms:
@@ -330,6 +331,59 @@ def best_matches(model, fields, query, live):
     )[:best]
 
 
+# What compiled queries hold in place of the searched text and of the moment.
+TEXT_PLACEHOLDER = "\ue000searched text\ue000"
+MOMENT_PLACEHOLDER = datetime(2000, 1, 1, tzinfo=datetime_timezone.utc)
+
+
+@functools.cache
+def compiled_matches(kind, language, using, max_candidates, max_results):
+    """SQL and parameters of ``best_matches`` for one kind and language, compiled once.
+
+    Building and compiling these queries with the ORM costs more than running
+    them (about 5 ms of CPU a kind); from one search to the next only the text
+    and the moment change, held here by placeholders. The limits are part of
+    the SQL, hence of the key.
+    """
+    model, fields, _weight, _label = TARGETS[kind]
+    query = SearchQueryText(
+        raw=TEXT_PLACEHOLDER,
+        text=TEXT_PLACEHOLDER,
+        truncated=False,
+        problem=None,
+        language=language,
+    )
+    with translation.override(language):
+        live = Department.objects.published(at=MOMENT_PLACEHOLDER)
+        queryset = best_matches(model, fields, query, live)
+        sql, params = queryset.query.get_compiler(using).as_sql()
+    # A parameter made from the text (a LIKE pattern, say) could not be filled in.
+    if any(
+        isinstance(value, str) and value != TEXT_PLACEHOLDER and TEXT_PLACEHOLDER in value
+        for value in params
+    ):
+        raise ValueError(f"The {kind} query transforms the searched text.")
+    return sql, tuple(params)
+
+
+def matches(kind, query, now):
+    """The rows of ``best_matches`` for one kind: from compiled SQL on PostgreSQL."""
+    model, fields, _weight, _label = TARGETS[kind]
+    if connection.vendor != "postgresql":
+        return best_matches(model, fields, query, Department.objects.published(at=now))
+    sql, params = compiled_matches(
+        kind, query.language, connection.alias, MAX_CANDIDATES, MAX_RESULTS
+    )
+    params = [
+        query.text if value == TEXT_PLACEHOLDER else now if value == MOMENT_PLACEHOLDER else value
+        for value in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [description[0] for description in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def text_rank(text, query):
     """A database-independent score: the whole name, the whole phrase, how many of the
     words, then how early. Repetition counts little, so long texts do not win by length."""
@@ -387,12 +441,11 @@ def search(query):
     if query.problem:
         return []
     hits = []
-    # Built once for every kind of item: it is the costliest part of each query to build,
-    # and all of them then see the same moment.
-    live = Department.objects.published()
+    # Every kind of item is searched as published at the same moment.
+    now = timezone.now()
     with translation.override(query.language):
-        for kind, (model, fields, weight, label) in TARGETS.items():
-            for row in best_matches(model, fields, query, live):
+        for kind, (_model, fields, weight, label) in TARGETS.items():
+            for row in matches(kind, query, now):
                 texts = [row[column(field, query.language)] or "" for field in fields]
                 text = " — ".join(value for value in texts if value)
                 rank = (float(row["rank"] or 0) + text_rank(text, query)) * weight

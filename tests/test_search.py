@@ -1,11 +1,14 @@
 """Citizens find the department and the exact responsibility for their matter."""
 
 import re
+from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from departments import search as search_module
 from departments.search import MAX_QUERY_LENGTH, SearchQueryText, search
@@ -246,6 +249,21 @@ def test_each_hit_links_to_its_item_on_the_page(client, seed, make_department, l
         assert item, hit.anchor
         assert query.lower() in item.group(2).lower(), hit.anchor
     assert hits[0].language == language
+
+
+def test_a_scheduled_publication_is_searched_from_its_moment(seed):
+    seed.responsibilities.filter(sort_order=4).update(
+        text_en="Issuing unicorn licences", text_zh_hans="签发独角兽执照"
+    )
+    moment = timezone.now() + timedelta(hours=1)
+    publish(seed, live_from=moment)
+    assert hits_for("unicorn") == []
+    assert hits_for("独角兽") == []
+    assert hits_for("ID cards")
+    with mock.patch("django.utils.timezone.now", return_value=moment + timedelta(minutes=1)):
+        assert hits_for("unicorn")[0].url.endswith("#responsibility-4")
+        assert hits_for("独角兽")[0].url.endswith("#responsibility-4")
+        assert hits_for("ID cards") == []
 
 
 def test_chinese_query_matches_its_characters_in_order(seed, make_department):
