@@ -3,6 +3,7 @@
     .venv/bin/python bench/app_tasks.py profile [--repeat 11] [--json]
     .venv/bin/python bench/app_tasks.py render PATH --host HOST --output FILE
     .venv/bin/python bench/app_tasks.py publish-marker SLUG MARKER
+    .venv/bin/python bench/app_tasks.py time-publish SLUG [--repeat 7]
     .venv/bin/python bench/app_tasks.py collectstatic
 
 Each runs with whatever settings the environment gives (DATABASE_URL, DJANGO_ENV, ...), so
@@ -123,6 +124,28 @@ def publish_marker(args):
     print(json.dumps({"called": called, "returned": returned}), flush=True)
 
 
+def time_publish(args):
+    """Renames a department's draft and publishes it, --repeat times; prints publish()'s times.
+
+    What a publisher waits for in the admin, less the admin's own page: the
+    publication, then (with STATIC_PUBLISHING_ROOT) re-rendering the static pages
+    it changes, which runs once the transaction commits, before publish() returns.
+    """
+    from departments.models import Department
+    from departments.services import publish
+
+    timings = []
+    for round_number in range(args.repeat):
+        draft = Department.objects.drafts().get(slug=args.slug)
+        draft.name_en = f"{args.slug} renamed {round_number} at {time.time():.0f}"
+        draft.save()
+        started = time.perf_counter()
+        publish(draft)
+        timings.append(time.perf_counter() - started)
+        print(f"  publish() {round_number + 1}: {timings[-1] * 1000:.0f} ms", flush=True)
+    print(f"median of {args.repeat}: {statistics.median(timings) * 1000:.0f} ms")
+
+
 def collectstatic(args):
     """collectstatic, tolerating url()s that name missing files (see below).
 
@@ -173,6 +196,10 @@ def main(argv=None):
     command.add_argument("slug")
     command.add_argument("marker")
     command.set_defaults(run=publish_marker)
+    command = commands.add_parser("time-publish", help=time_publish.__doc__.split("\n")[0])
+    command.add_argument("slug")
+    command.add_argument("--repeat", type=int, default=7, help="publications (7)")
+    command.set_defaults(run=time_publish)
     command = commands.add_parser("collectstatic", help=collectstatic.__doc__.split("\n")[0])
     command.set_defaults(run=collectstatic)
     args = parser.parse_args(argv)

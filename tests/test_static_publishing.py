@@ -286,6 +286,9 @@ def test_a_scheduled_publication_leaves_its_pages_to_django(
     # Django switches them at the scheduled moment; a file could not.
     assert not (published_root / EN_PAGE).exists()
     assert not (published_root / "en/government/structure/index.html").exists()
+    # Pages that name no department do not change at that moment.
+    assert (published_root / "en/display/index.html").exists()
+    assert (published_root / "robots.txt").exists()
 
 
 def test_site_settings_rerender_every_page(
