@@ -60,7 +60,7 @@ def latest_moment(value):
     if not isinstance(value, datetime.datetime):
         value = datetime.datetime.combine(value, datetime.time.min)
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
+        value = timezone.make_aware(value, datetime.timezone.utc)
     return value
 
 
