@@ -503,13 +503,10 @@ class Run:
         self.published_root = self.folder / "published"
         for folder in (self.static_root, self.media_root, self.published_root):
             folder.mkdir(mode=0o755)
-        self.uncached_port, self.cached_port, self.nginx_port = (
-            free_port(),
-            free_port(),
-            free_port(),
-        )
-        while len({self.uncached_port, self.cached_port, self.nginx_port}) < 3:
-            self.nginx_port = free_port()
+        ports = set()
+        while len(ports) < 4:
+            ports.add(free_port())
+        self.uncached_port, self.cached_port, self.steps_port, self.nginx_port = ports
         env = {
             name: value
             for name, value in os.environ.items()
@@ -532,6 +529,8 @@ class Run:
         )
         self.env = env
         self.uncached_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+        # The uncached server's settings, plus the addresses of bench/floor_site.py.
+        self.steps_env = {**self.uncached_env, "DJANGO_SETTINGS_MODULE": "bench.floor_settings"}
 
         say(f"Redis {self.redis_url}: flushing that database")
         redis.Redis.from_url(self.redis_url, socket_timeout=5).flushdb()
@@ -623,6 +622,7 @@ class Run:
         for name, port, env in [
             ("gunicorn (page cache off)", self.uncached_port, self.uncached_env),
             ("gunicorn (page cache on)", self.cached_port, self.env),
+            ("gunicorn (page cost, step by step)", self.steps_port, self.steps_env),
         ]:
             say(f"Starting {name} on 127.0.0.1:{port}")
             argv = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"]
@@ -645,7 +645,7 @@ class Run:
             raise StackError(f"nginx -t refused the configuration:\n{test.stderr}")
         say(f"Starting nginx on 127.0.0.1:{self.nginx_port}")
         self.servers.start("nginx", [*nginx, "-g", "daemon off;"], None, nginx_folder / "out.log")
-        for port in (self.uncached_port, self.cached_port, self.nginx_port):
+        for port in (self.uncached_port, self.cached_port, self.steps_port, self.nginx_port):
             wait_until_serving(self.servers, port, self.page_path)
         self.check_answers()
 
@@ -660,6 +660,10 @@ class Run:
                 "/static/bench-published.html",
                 self.published_bytes,
                 "nginx static file",
+            ),
+            *(
+                (self.steps_port, path, self.page_bytes, f"page cost step {path}")
+                for _key, _label, path in self.step_paths()
             ),
         ]
         for port, path, expected, what in checks:
@@ -687,7 +691,6 @@ class Run:
         # process outside the stack, and repeat a measurement it disturbed.
         self.deadline = time.monotonic() + self.args.wait_for_quiet
         self.results["busy_before"] = self.wait_for_quiet(self.deadline)
-        duration = self.args.duration
         path = self.page_path
         runs = [
             ("uncached", "Structure page, page cache off (gunicorn)", self.uncached_port, path),
@@ -706,28 +709,48 @@ class Run:
                 "/static/bench-published.html",
             ),
         ]
-        self.measurements = []
-        for key, label, port, url_path in runs:
-            url = f"http://127.0.0.1:{port}{url_path}"
-            for attempt in range(1, MAX_ATTEMPTS + 1):
-                say(f"wrk {duration} s, {CONNECTIONS} connections: {label}")
-                # Warm up: every worker compiles its templates, the cache gets the page.
-                run_wrk(url, WARM_UP_SECONDS)
-                before = self.outside_cpu()
-                figures = run_wrk(url, duration)
-                figures["outside_cpu"] = self.outside_cpu_share(before, duration)
-                self.servers.check_alive()
-                if figures["outside_cpu"] <= DISTURBED_SHARE or attempt == MAX_ATTEMPTS:
-                    break
-                say(
-                    f"  disturbed: other processes used {figures['outside_cpu']:.0%} of the CPU;"
-                    " measuring again"
-                )
-                self.wait_for_quiet(self.deadline)
-            figures["attempts"] = attempt
-            self.results[key] = figures
-            self.measurements.append((key, label, figures))
-            self.note_errors(label, figures)
+        self.measurements = [self.measure_one(*run) for run in runs]
+        # The same bytes from Django after doing part of the page's work: what each step
+        # of the uncached page costs (bench/floor_site.py).
+        self.steps = [
+            self.measure_one(key, label, self.steps_port, url_path)
+            for key, label, url_path in self.step_paths()
+        ]
+
+    def step_paths(self):
+        return [
+            ("step_bytes", "The page's bytes, no database", f"/bench-steps/bytes/{self.slug}/"),
+            (
+                "step_lookup",
+                "+ finding the published department",
+                f"/bench-steps/lookup/{self.slug}/",
+            ),
+            ("step_data", "+ reading its content (ORM)", f"/bench-steps/data/{self.slug}/"),
+        ]
+
+    def measure_one(self, key, label, port, url_path):
+        """wrk on one address; repeated (bounded) when other work disturbed it."""
+        duration = self.args.duration
+        url = f"http://127.0.0.1:{port}{url_path}"
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            say(f"wrk {duration} s, {CONNECTIONS} connections: {label}")
+            # Warm up: every worker compiles its templates, the cache gets the page.
+            run_wrk(url, WARM_UP_SECONDS)
+            before = self.outside_cpu()
+            figures = run_wrk(url, duration)
+            figures["outside_cpu"] = self.outside_cpu_share(before, duration)
+            self.servers.check_alive()
+            if figures["outside_cpu"] <= DISTURBED_SHARE or attempt == MAX_ATTEMPTS:
+                break
+            say(
+                f"  disturbed: other processes used {figures['outside_cpu']:.0%} of the CPU;"
+                " measuring again"
+            )
+            self.wait_for_quiet(self.deadline)
+        figures["attempts"] = attempt
+        self.results[key] = figures
+        self.note_errors(label, figures)
+        return key, label, figures
 
     def outside_cpu(self):
         own = [os.getpid()] + [process.pid for _name, process, _log in self.servers.running]
@@ -933,6 +956,7 @@ class Run:
         print("Targets:")
         for label, value, target, passed in checks:
             print(f"  {label:44} {value:9.2f}  target {target:8} {'PASS' if passed else 'FAIL'}")
+        self.report_steps()
         if "load" in r:
             load = r["load"]
             print()
@@ -985,6 +1009,34 @@ class Run:
                 print("  " + error)
         else:
             print("No request failed.")
+
+    def report_steps(self):
+        """What each step of the uncached page costs: the machine's time per request."""
+        cores = os.cpu_count() or 1
+        rows = [
+            *self.steps,
+            ("uncached", "+ the templates: the real page", self.results["uncached"]),
+        ]
+        print()
+        print(
+            "The uncached page, step by step: the same bytes answered by Django after part of"
+            " its work (bench/floor_site.py), wrk as above:"
+        )
+        print(f"  {'':42} {'req/s':>7} {'ms/req':>7} {'step ms':>8} {'other CPU':>9}")
+        before = None
+        for _key, label, figures in rows:
+            # All cores' time per request: gunicorn, PostgreSQL, Redis and wrk together.
+            cost = cores * 1000 / figures["rps"] if figures["rps"] else float("inf")
+            step = f"{cost - before:+8.2f}" if before is not None else f"{'':8}"
+            print(
+                f"  {label:42} {figures['rps']:7.0f} {cost:7.2f} {step} "
+                f"{figures['outside_cpu']:9.0%}"
+            )
+            before = cost
+        print(
+            f"  (ms/req: {cores} cores' time per request; {UNCACHED_TARGET} req/s leaves "
+            f"{cores * 1000 / UNCACHED_TARGET:.2f} ms for everything a request costs)"
+        )
 
     def remove_folder(self):
         if self.folder:
