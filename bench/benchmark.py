@@ -721,11 +721,10 @@ class Run:
         return [
             ("step_bytes", "The page's bytes, no database", f"/bench-steps/bytes/{self.slug}/"),
             (
-                "step_lookup",
-                "+ finding the published department",
-                f"/bench-steps/lookup/{self.slug}/",
+                "step_data",
+                "+ reading the publication (1 query)",
+                f"/bench-steps/data/{self.slug}/",
             ),
-            ("step_data", "+ reading its content (ORM)", f"/bench-steps/data/{self.slug}/"),
         ]
 
     def measure_one(self, key, label, port, url_path):

@@ -1,9 +1,9 @@
-"""The portal's addresses plus three that answer the measured structure page's bytes after
+"""The portal's addresses plus two that answer the measured structure page's bytes after
 doing only part of the page's work, for bench/benchmark.py's "page cost, step by step":
 
     /bench-steps/bytes/<slug>/    no database: Django and the portal's middleware
-    /bench-steps/lookup/<slug>/   + finding the published department (one query)
-    /bench-steps/data/<slug>/     + reading all the page shows through the ORM, no template
+    /bench-steps/data/<slug>/     + reading all the page shows: the live publication and its
+                                  snapshot (one query, departments.snapshots), no template
 
 The real page (/en/government/structure/<slug>/) then adds the templates. Measured with the
 same load, the differences say what each step costs. Never part of the portal: served only
@@ -14,11 +14,11 @@ import functools
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.urls import path
 
-from departments.models import STRUCTURE_RELATIONS, Department
+from departments import snapshots
+from departments.models import STRUCTURE_RELATIONS
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -36,14 +36,11 @@ def bytes_only(request, slug):
     return page_response()
 
 
-def after_lookup(request, slug):
-    get_object_or_404(Department.objects.published().select_related("government"), slug=slug)
-    return page_response()
-
-
 def after_data(request, slug):
-    # What the structure page's view reads (DepartmentDetailView.get_queryset), in full.
-    department = get_object_or_404(Department.objects.published().with_structure(), slug=slug)
+    # What the structure page's view reads (DepartmentDetailView.get_object), in full.
+    department = snapshots.published_department(slug)
+    if department is None:
+        raise Http404(slug)
     for relation in STRUCTURE_RELATIONS:
         list(getattr(department, relation).all())
     return page_response()
@@ -51,7 +48,6 @@ def after_data(request, slug):
 
 urlpatterns = [
     path("bench-steps/bytes/<slug:slug>/", bytes_only),
-    path("bench-steps/lookup/<slug:slug>/", after_lookup),
     path("bench-steps/data/<slug:slug>/", after_data),
     *portal_urlpatterns,
 ]

@@ -463,6 +463,7 @@ def draft_departments(specs, government_id, now):
             live_from=None,
             content_changed_at=now,
             withdrawn_at=None,
+            page_snapshot=None,
         )
         for spec in specs
     ]
@@ -608,6 +609,34 @@ def insert_batch(specs, government_id, now, live_from, counts):
             links = handler_links([institution.pk for institution in objects])
     through.objects.bulk_create(links, batch_size=ROWS_PER_INSERT)
     counts["handler links"] += len(links)
+    store_snapshots(publications, children, links)
+
+
+def store_snapshots(publications, children, links):
+    """What services.publish stores with each publication for its page, built from the rows
+    just inserted rather than read back (departments.snapshots.store would read them)."""
+    from departments import models as dm
+    from departments import snapshots
+
+    by_pk = {publication.pk: publication for publication in publications}
+    own = {pk: {name: [] for name in snapshots.CHILD_MODELS} for pk in by_pk}
+    institutions = {}
+    for name, model in snapshots.CHILD_MODELS.items():
+        # children_of made each department's children in page order.
+        for child in children.get(model, ()):
+            own[child.department_id][name].append(child)
+            if model is dm.Institution:
+                child.loaded_handlers = []
+                institutions[child.pk] = child
+    for link in links:
+        institutions[link.from_institution_id].loaded_handlers.append(
+            institutions[link.to_institution_id]
+        )
+    for pk, publication in by_pk.items():
+        for name, rows in own[pk].items():
+            dm.attach_children(publication, name, rows)
+        publication.page_snapshot = snapshots.build(publication)
+    dm.Department.objects.bulk_update(publications, ["page_snapshot"], batch_size=100)
 
 
 def generate(count, seed):

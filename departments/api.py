@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 
 from contacts.models import ContactKind
 
+from . import snapshots
 from .images import renditions
 from .models import AffiliatedUnit, Department, DepartmentKind
 
@@ -352,7 +353,7 @@ def page_link(request, number):
 def department_detail(request, slug):
     """One published department with its structure, in a fixed number of queries."""
     lang = requested_language(request)
-    department = Department.objects.published().with_structure().filter(slug=slug).first()
+    department = snapshots.published_department(slug)
     if department is None:
         raise ApiError(
             404,

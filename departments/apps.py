@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,7 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Departments")
 
     def ready(self):
-        from . import revisions, signals  # noqa: F401 - connects the receivers
+        from . import revisions, signals, snapshots  # noqa: F401 - connects the receivers
 
         revisions.register()
+        post_migrate.connect(snapshots.refresh_after_migrate, sender=self)

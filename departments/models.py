@@ -278,15 +278,33 @@ def load_structure(departments, using=None):
         children = sorted(query, key=DepartmentChild.page_order)
         groups = {pk: [] for pk in by_pk}
         for child in children:
-            relation.field.set_cached_value(child, by_pk[child.department_id][0])
             groups[child.department_id].append(child)
         for pk, same in by_pk.items():
-            # What department.<name>.all() returns, already evaluated.
             own = queryset if len(by_pk) == 1 else manager.filter(department_id=pk)
-            own._result_cache = groups[pk]
-            own._prefetch_done = True
             for department in same:
-                department._prefetched_objects_cache[relation.cache_name] = own
+                attach_children(department, name, groups[pk], own)
+
+
+def attach_children(department, name, children, queryset=None):
+    """Leave ``department.<name>.all()`` evaluated as ``children``, without a query.
+
+    ``queryset`` is what ``all()`` returns, filtered to the department, so that
+    it stays usable for further filtering. Without one, ``all()`` returns a
+    queryset that matches nothing beyond ``children`` (building a filtered one
+    costs more than the rest of a snapshot's restore). Each child's
+    ``department`` becomes the department itself.
+    """
+    relation = Department._meta.get_field(name)
+    for child in children:
+        relation.field.set_cached_value(child, department)
+    if queryset is None:
+        queryset = models.QuerySet(model=relation.related_model, using=department._state.db)
+        queryset.query.set_empty()
+    queryset._result_cache = children
+    queryset._prefetch_done = True
+    if not hasattr(department, "_prefetched_objects_cache"):
+        department._prefetched_objects_cache = {}
+    department._prefetched_objects_cache[relation.cache_name] = queryset
 
 
 class DepartmentsWithStructureIterable(models.query.ModelIterable):
@@ -427,6 +445,8 @@ class Department(models.Model):
         _("content changed"), default=timezone.now, editable=False
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    # A publication's rows as its page reads them; see departments.snapshots.
+    page_snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     objects = DepartmentManager()
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from contacts.models import Contact
 from portal import page_cache, static_publishing
 
+from . import snapshots
 from .models import AffiliatedUnit, Department, Institution, Leader, Responsibility
 
 
@@ -91,6 +92,7 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
     publication = _copy_department(
         draft, live_from, published_at=live_from if update_date else draft.published_at
     )
+    snapshots.store(Department.objects.filter(pk=publication.pk))
     superseded = Department.objects.filter(draft=draft, live_from__lte=now).exclude(
         pk__in=Department.objects.published(at=now).filter(draft=draft).values("pk")
     )

@@ -1,7 +1,10 @@
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.utils.http import http_date, urlencode
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import snapshots
 from .models import Department
 from .search import SearchQueryText, search
 
@@ -51,6 +54,17 @@ class DepartmentDetailView(DetailView):
 
     context_object_name = "department"
 
+    def get_object(self, queryset=None):
+        # The publication's snapshot (departments.snapshots): what the queryset
+        # below returns, for a fraction of its cost.
+        department = snapshots.published_department(self.kwargs["slug"])
+        if department is None:
+            raise Http404(
+                _("No %(verbose_name)s found matching the query")
+                % {"verbose_name": Department._meta.verbose_name}
+            )
+        return department
+
     def get_queryset(self):
         return Department.objects.published().with_structure()
 
@@ -79,6 +93,9 @@ class DepartmentPreviewView(DepartmentDetailView):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
+
+    def get_object(self, queryset=None):
+        return DetailView.get_object(self, queryset)
 
     def get_queryset(self):
         return Department.objects.editable_by(self.request.user).with_structure()

@@ -5,8 +5,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from departments.models import STRUCTURE_RELATIONS
-
 PAGE = "/en/government/structure/public-security/"
 
 
@@ -29,9 +27,8 @@ def steps_site(settings, uncached, tmp_path, seed, client):
     "step, queries",
     [
         ("bytes", 0),
-        ("lookup", 1),
-        # The department, then one query per relation the page shows.
-        ("data", 1 + len(STRUCTURE_RELATIONS)),
+        # The live publication with its snapshot: everything the page shows.
+        ("data", 1),
     ],
 )
 def test_each_step_answers_the_page_after_its_share_of_the_work(steps_site, client, step, queries):
@@ -44,4 +41,4 @@ def test_each_step_answers_the_page_after_its_share_of_the_work(steps_site, clie
 
 
 def test_an_unknown_department_is_not_found(steps_site, client):
-    assert client.get("/bench-steps/lookup/no-such-department/").status_code == 404
+    assert client.get("/bench-steps/data/no-such-department/").status_code == 404
