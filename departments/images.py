@@ -6,7 +6,7 @@ which refuses anything but a real PNG, JPEG or WebP image of reasonable size
 and re-encodes it from its pixels alone, so that no EXIF (GPS included), XMP
 or comment reaches the public. Once the cleaned original is saved,
 ``generate_renditions`` writes the smaller WebP and JPEG files that pages
-serve through ``renditions`` and the ``{% responsive_image %}`` tag;
+serve through ``renditions`` and the templates' ``picture`` macro;
 ``delete_renditions`` removes them when the image is replaced or deleted.
 """
 

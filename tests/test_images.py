@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
-from django.template import Context, Template
+from django.template import engines
 from PIL import Image, ImageFile
 
 from departments.images import (
@@ -377,15 +377,15 @@ def test_delete_renditions_without_any_renditions_does_nothing():
     delete_renditions(stored_image())
 
 
-def render(template, **context):
-    return Template("{% load images %}" + template).render(Context(context))
+def picture(call, **context):
+    """Renders ``call`` (a call of the templates' ``picture`` macro) with ``context``."""
+    source = '{% from "includes/responsive_image.html" import picture %}{{ ' + call + " }}"
+    return engines["jinja2"].from_string(source).render(context)
 
 
-def test_responsive_image_tag_renders_a_picture():
+def test_picture_macro_renders_a_picture():
     image = stored_image((1000, 500))
-    html = render(
-        '{% responsive_image image alt css_class="emblem" %}', image=image, alt="A & B <emblem>"
-    )
+    html = picture('picture(image, alt, css_class="emblem")', image=image, alt="A & B <emblem>")
     result = renditions(image)
     assert html.startswith('<picture><source type="image/webp" srcset="')
     assert f'srcset="{result["webp_srcset"]}"' in html
@@ -396,19 +396,19 @@ def test_responsive_image_tag_renders_a_picture():
     assert 'loading="lazy" decoding="async" class="emblem"' in html
 
 
-def test_responsive_image_tag_takes_sizes():
-    html = render('{% responsive_image image "Emblem" sizes="50vw" %}', image=stored_image())
+def test_picture_macro_takes_sizes():
+    html = picture('picture(image, "Emblem", sizes="50vw")', image=stored_image())
     assert html.count('sizes="50vw"') == 2
     assert "class=" not in html
 
 
 @pytest.mark.parametrize("image", [None, ""])
-def test_responsive_image_tag_renders_nothing_without_an_image(image):
-    assert render('{% responsive_image image "Emblem" %}', image=image).strip() == ""
+def test_picture_macro_renders_nothing_without_an_image(image):
+    assert picture('picture(image, "Emblem")', image=image) == ""
 
 
-def test_responsive_image_tag_renders_nothing_for_an_empty_field_file():
+def test_picture_macro_renders_nothing_for_an_empty_field_file():
     field = models.ImageField()
     field.set_attributes_from_name("image")
     empty = ImageFieldFile(instance=None, field=field, name="")
-    assert render('{% responsive_image image "Emblem" %}', image=empty).strip() == ""
+    assert picture('picture(image, "Emblem")', image=empty) == ""

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
+from django.views.defaults import server_error
 
 from tests.conftest import page_text
 
@@ -52,6 +53,17 @@ def test_unknown_path_answers_404_page_with_one_h1(client, seed):
     assert response.status_code == 404
     assert len(re.findall(r"<h1\b", response.content.decode())) == 1
     assert "找不到页面" in page_text(response)
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Server error"), ("zh-hans", "服务器错误")])
+def test_server_error_page_needs_no_context(rf, language, title):
+    """Django renders 500.html with neither context nor request, whatever went wrong."""
+    with translation.override(language):
+        response = server_error(rf.get(f"/{language}/"))
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in content
+    assert f"<h1>{title}</h1>" in content
 
 
 def test_footer_shows_site_settings(client, seed):

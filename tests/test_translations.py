@@ -1,9 +1,20 @@
+import ast
 import gettext
+import re
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation.template import templatize
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
+JINJA2_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "jinja2"
+
+QUOTED = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+# Every call of _ in a template source, with its first argument when that is a string literal.
+TEMPLATE_GETTEXT_CALL = re.compile(rf"(?<![\w.])_\(\s*({QUOTED})?")
+# What templatize (makemessages' reading of an .html file) hands on to xgettext.
+EXTRACTED_CALL = re.compile(rf" _\(({QUOTED})\) ")
 
 
 def unescape(quoted):
@@ -52,3 +63,38 @@ def test_compiled_catalogue_matches_its_source():
         if compiled_text != expected:
             stale.append(entry["msgid"])
     assert stale == []
+
+
+def test_every_string_of_the_jinja2_templates_is_extracted_and_translated():
+    """makemessages reads the templates as Django templates: it sees ``_("literal")`` only at
+    the start of a ``{{ }}`` or anywhere in a ``{% %}``. A string it cannot see, or that
+    nobody translated, would show in English on the Chinese pages."""
+    translated = {
+        entry["msgid"]
+        for entry in po_entries()
+        if "msgctxt" not in entry
+        and (entry.get("msgstr") or entry.get("msgstr[0]"))
+        and "fuzzy" not in entry.get("flags", "")
+    }
+    problems = []
+    templates = sorted(JINJA2_TEMPLATES.rglob("*.html"))
+    assert templates
+    for template in templates:
+        name = template.relative_to(JINJA2_TEMPLATES)
+        source = template.read_text(encoding="utf-8")
+        literals = []
+        for match in TEMPLATE_GETTEXT_CALL.finditer(source):
+            if match[1] is None:
+                line = source.count("\n", 0, match.start()) + 1
+                problems.append(f"{name}:{line}: _() of something other than a string literal")
+            else:
+                literals.append(match[1])
+        extracted = EXTRACTED_CALL.findall(templatize(source, origin=str(template)))
+        unseen = Counter(literals) - Counter(extracted)
+        problems += [f"{name}: makemessages does not see _({literal})" for literal in unseen]
+        problems += [
+            f"{name}: no Chinese translation of _({literal})"
+            for literal in literals
+            if ast.literal_eval(literal) not in translated
+        ]
+    assert problems == []

@@ -1,20 +1,16 @@
-"""``{% responsive_image %}``: a stored image as a <picture> of its renditions."""
-
-from django import template
+"""A stored image as a <picture> of its renditions: the data of the ``picture`` macro
+(``templates/jinja2/includes/responsive_image.html``)."""
 
 from departments.images import renditions
-
-register = template.Library()
 
 DEFAULT_SIZES = "(min-width: 48rem) 320px, 160px"
 
 
-@register.inclusion_tag("includes/responsive_image.html")
 def responsive_image(image, alt, sizes=DEFAULT_SIZES, css_class=""):
     """WebP renditions with a JPEG fallback, or nothing when there is no image.
 
     The renditions must have been written by generate_renditions when the
-    image was saved; this tag only computes their names, on every page view.
+    image was saved; this only computes their names, on every page view.
     The alt text is the caller's, already in the page's language.
     """
     if not image:

@@ -1,12 +1,7 @@
-"""``{% department_json_ld department %}``: schema.org JSON-LD for a structure page."""
-
-from django import template
+"""schema.org JSON-LD of a structure page, for the public templates (``portal.jinja2``)."""
 
 from departments.structured_data import json_ld_script, organization
 
-register = template.Library()
 
-
-@register.simple_tag(takes_context=True)
-def department_json_ld(context, department):
-    return json_ld_script(organization(department, context["request"]))
+def department_json_ld(department, request):
+    return json_ld_script(organization(department, request))

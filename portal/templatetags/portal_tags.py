@@ -1,6 +1,7 @@
+"""Links of the page header, for the public templates (``portal.jinja2`` exposes them)."""
+
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
-from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
@@ -8,17 +9,13 @@ from django.utils.translation import gettext as _
 
 from portal import display
 
-register = template.Library()
 
-
-@register.simple_tag(takes_context=True)
-def language_versions(context):
+def language_versions(request):
     """This page in each language: code, native name, absolute URL, and whether it is current.
 
     Slugs are the same in every language, so the other language's URL is the
     same path under the other prefix.
     """
-    request = context["request"]
     current = translation.get_language()
     versions = []
     for code, _name in settings.LANGUAGES:
@@ -60,10 +57,8 @@ def page_in_language(request, language):
     return urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, parsed.fragment))
 
 
-@register.simple_tag(takes_context=True)
-def display_mode_toggle(context):
+def display_mode_toggle(request):
     """The link that switches to the other display mode and comes back to this page."""
-    request = context["request"]
     elderly = getattr(request, "display_mode", display.STANDARD) == display.ELDERLY
     query = urlencode(
         {"mode": display.STANDARD if elderly else display.ELDERLY, "next": request.get_full_path()}
