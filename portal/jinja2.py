@@ -11,9 +11,11 @@ that need ngettext or pgettext are built in Python, where it finds them: here,
 or in the functions the templates call.
 """
 
+import functools
+
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template import defaultfilters
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
@@ -30,7 +32,21 @@ from portal.templatetags.portal_tags import display_mode_toggle, language_versio
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args, kwargs=kwargs)
+    if args or kwargs:
+        return reverse(name, args=args, kwargs=kwargs)
+    return reverse_without_arguments(
+        name, translation.get_language(), get_script_prefix(), get_urlconf()
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def reverse_without_arguments(name, language, script_prefix, urlconf):
+    """``reverse(name)``, once per language, script prefix and URLconf: what it depends on.
+
+    Every page links the same few pages (home, search, government, directory)
+    from its header; each reverse() costs more than the rest of its link.
+    """
+    return reverse(name)
 
 
 def static(path):
