@@ -48,5 +48,5 @@ lint: install
 	$(BIN)/ruff format --check .
 
 messages: install
-	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore .venv --no-obsolete
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore .venv

@@ -377,3 +377,19 @@ def delete_renditions(field_file):
     for file_name in files:
         if own.fullmatch(file_name):
             storage.delete(f"{RENDITIONS_DIRECTORY}/{file_name}")
+
+
+# The picture macro of templates/jinja2/includes/responsive_image.html.
+DEFAULT_SIZES = "(min-width: 48rem) 320px, 160px"
+
+
+def responsive_image(image, alt, sizes=DEFAULT_SIZES, css_class=""):
+    """WebP renditions with a JPEG fallback, or nothing when there is no image.
+
+    The renditions must have been written by generate_renditions when the
+    image was saved; this only computes their names, on every page view.
+    The alt text is the caller's, already in the page's language.
+    """
+    if not image:
+        return {"image": None}
+    return {"image": image, "alt": alt, "sizes": sizes, "css_class": css_class, **renditions(image)}

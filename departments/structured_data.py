@@ -166,3 +166,8 @@ def json_ld_script(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(text),  # escaped just above
     )
+
+
+def department_json_ld(department, request):
+    """The structure page's ``<script>`` of JSON-LD, for its template."""
+    return json_ld_script(organization(department, request))

@@ -20,15 +20,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
-from departments.templatetags.images import responsive_image
-from departments.templatetags.json_ld import department_json_ld
-from departments.templatetags.org_chart import organisation_chart
-from departments.templatetags.structure import (
+from departments.images import responsive_image
+from departments.org_chart import organisation_chart
+from departments.structure_page import (
     affiliated_units_sentence,
     routine_work_note,
     structure_items,
 )
-from portal.templatetags.portal_tags import display_mode_toggle, language_versions
+from departments.structured_data import department_json_ld
+from portal.navigation import display_mode_toggle, language_versions
 
 
 def url(name, *args, **kwargs):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from departments.models import AffiliatedUnit, Department, Institution
-from departments.templatetags.org_chart import organisation_chart
+from departments.org_chart import organisation_chart
 from tests.conftest import assert_in_order, page_text
 from tests.seed_page import read_seed_page
 

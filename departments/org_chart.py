@@ -1,4 +1,5 @@
-"""``{% org_chart department %}``: the department's organisation chart, drawn as nested lists.
+"""The department's organisation chart, drawn as nested lists
+(``templates/jinja2/departments/includes/org_chart.html``).
 
 The chart is HTML that CSS draws as boxes and connectors (``portal.css``,
 ``print.css``); screen readers read it as the nested lists it is, each box's
@@ -7,28 +8,13 @@ relation to another spelled out in words.
 
 from dataclasses import dataclass, field
 
-from django import template
 from django.utils.translation import pgettext
 
 from portal.text import join_list
 
-register = template.Library()
-
-
-class TemplateRecord:
-    """Read by the template engine as fast as a dictionary.
-
-    The engine tries ``record[key]`` before ``record.key``; on an object
-    without item access that first try raises and catches a TypeError, which
-    in the chart's loops costs more than the rest of each lookup.
-    """
-
-    def __getitem__(self, key):
-        return getattr(self, key)
-
 
 @dataclass
-class ChartInstitution(TemplateRecord):
+class ChartInstitution:
     """An institution's box: its name and, in words, whose routine work it handles or who
     handles its own."""
 
@@ -37,14 +23,14 @@ class ChartInstitution(TemplateRecord):
 
 
 @dataclass
-class ChartUnit(TemplateRecord):
+class ChartUnit:
     """An affiliated unit's box."""
 
     name: str
 
 
 @dataclass
-class Chart(TemplateRecord):
+class Chart:
     department: object
     institutions: list
     direct_units: list
@@ -90,8 +76,3 @@ def organisation_chart(department):
         direct_units=[ChartUnit(unit.name) for unit in department.directly_affiliated_units],
         managed_units=[ChartUnit(unit.name) for unit in department.managed_units],
     )
-
-
-@register.inclusion_tag("departments/includes/org_chart.html")
-def org_chart(department):
-    return {"chart": organisation_chart(department)}

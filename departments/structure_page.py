@@ -1,6 +1,8 @@
-"""Sentences and lists of the structure page that are built from data in each language."""
+"""Sentences and lists of the structure page that are built from data in each language.
 
-from django import template
+Called by its template (``templates/jinja2/departments/department_detail.html``).
+"""
+
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -8,24 +10,20 @@ from django.utils.translation import ngettext, pgettext
 
 from portal.text import item_number, join_list, number_in_words
 
-register = template.Library()
-
 
 def _named_unit(unit, position):
     name = format_html('<span id="unit-{}">{}</span>', position, unit.name)
     return pgettext("an affiliated unit named in a sentence", "the %(name)s") % {"name": name}
 
 
-@register.simple_tag
 def structure_items(department):
     """The lists of a structure page as plain values, read once in the active language.
 
-    Their loops cost most of the page's rendering: in a template, each read of
-    a translated field goes through modeltranslation's descriptor, each
-    ``forloop.counter`` through number formatting and each attribute through
-    a failed dictionary lookup first. These dictionaries hold the text and the
-    positions (the numbers of the anchors) ready to print. Needs the relations
-    of ``Department.objects.with_structure()``.
+    Their loops cost most of the page's rendering, and each read of a
+    translated field goes through modeltranslation's descriptor: these
+    dictionaries hold the text and the positions (the numbers of the anchors)
+    ready to print. Needs the relations of ``Department.objects.with_structure()``
+    (or of ``departments.snapshots.published_department``).
     """
     language = translation.get_language()
     return {
@@ -66,7 +64,6 @@ def structure_items(department):
     }
 
 
-@register.simple_tag
 def affiliated_units_sentence(department):
     """E.g. "X has four directly affiliated units, including the A, ..., and manages the B."
 
@@ -103,7 +100,6 @@ def affiliated_units_sentence(department):
     return mark_safe(sentence % values)
 
 
-@register.simple_tag
 def routine_work_note(institution):
     """E.g. "The routine work of the Political Department is handled by the A, B, and C." """
     handlers = join_list(

@@ -1,4 +1,7 @@
-"""Links of the page header, for the public templates (``portal.jinja2`` exposes them)."""
+"""Links of the page header: this page in each language, and the display mode switch.
+
+Called by the public templates (``portal.jinja2`` exposes them).
+"""
 
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
