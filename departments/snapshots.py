@@ -14,7 +14,7 @@ that turn rows into the page run on every request, as before, and the staff
 preview (drafts have no snapshot) goes through the same code from the ORM.
 
 A snapshot is valid for the columns the models had when it was written
-(``SCHEMA``). After a migration adds or removes one, pages whose snapshot is
+(``schema()``). After a migration adds or removes one, pages whose snapshot is
 older are read through the ORM (correct, only slower) until ``migrate`` has
 rewritten them: a ``post_migrate`` receiver does that on every ``migrate``.
 """
@@ -28,33 +28,22 @@ from django.db import connections, models, router
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from contacts.models import Contact
-
 from .models import (
     STRUCTURE_RELATIONS,
-    AffiliatedUnit,
     Department,
     DepartmentQuerySet,
     Government,
-    Institution,
-    Leader,
-    Responsibility,
     attach_children,
 )
 
 logger = logging.getLogger(__name__)
 
-# The models a snapshot holds rows of: the department's own, then each relation's.
+# The models a snapshot holds rows of besides the department's, by relation name.
 CHILD_MODELS = {
-    "responsibilities": Responsibility,
-    "institutions": Institution,
-    "affiliated_units": AffiliatedUnit,
-    "contacts": Contact,
-    "leaders": Leader,
+    name: Department._meta.get_field(name).related_model for name in STRUCTURE_RELATIONS
 }
-assert tuple(CHILD_MODELS) == STRUCTURE_RELATIONS
 
-# Bump when what a snapshot holds changes in a way SCHEMA does not show.
+# Bump when what a snapshot holds changes in a way schema() does not show.
 FORMAT = 1
 
 # Filled in for the slug and the moment in the compiled lookup.

@@ -5,14 +5,18 @@ query, and never show outdated content: a snapshot of other columns than the
 models have is not used, and ``migrate`` rewrites it.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from contacts.models import Contact
 from departments import snapshots
 from departments.models import Department, Institution
+from departments.services import publish
 
 PAGES = [
     "/en/government/structure/public-security/",
@@ -103,12 +107,6 @@ def test_unknown_and_unpublished_slugs_are_not_found(uncached, seed, client, mak
 
 @pytest.mark.parametrize("moment", ["before", "after"])
 def test_a_scheduled_publication_takes_over_at_its_moment(uncached, seed, moment):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from departments.services import publish
-
     live = publications().get()
     Department.objects.filter(pk=seed.pk).update(name_en="Department of the Future")
     seed.refresh_from_db()
