@@ -7,7 +7,7 @@ import sys
 
 from django.conf import settings
 
-from tests.nginx import local_config, nginx_binary
+from tests.nginx import free_port, local_config, nginx_binary
 
 DEPLOY = settings.BASE_DIR / "deploy"
 
@@ -57,6 +57,50 @@ def test_gunicorn_accepts_its_settings():
         for key, _sep, value in (line.partition("=") for line in result.stdout.splitlines())
     }
     assert config["workers"] == "3"
+    assert config["preload_app"] == "True"
     assert config["bind"] == "['127.0.0.1:8123']"
     assert config["accesslog"] == "-"
     assert "127.0.0.1" in config["forwarded_allow_ips"]
+
+
+# Imports the application as gunicorn's master does (preload_app), then proves that the
+# database and the cache it was given are unreachable.
+IMPORT_AS_GUNICORN_MASTER = """
+import portal.wsgi
+from django.core.cache import cache
+from django.db import connection
+
+uses = {"PostgreSQL": connection.ensure_connection, "Redis": lambda: cache.get("any key")}
+for name, use in uses.items():
+    try:
+        use()
+    except Exception:
+        print(name, "unreachable")
+"""
+
+
+def test_the_application_loads_without_connecting_to_postgresql_or_redis():
+    # gunicorn's workers are forked from a master that has imported the application: a
+    # connection opened at import time would be shared by all of them.
+    closed_port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "portal.example.gov.cn",
+        "DATABASE_URL": f"postgres://portal@127.0.0.1:{closed_port}/portal",
+        "REDIS_URL": f"redis://127.0.0.1:{closed_port}/0",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_AS_GUNICORN_MASTER],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.splitlines()
+    assert "PostgreSQL unreachable" in printed
+    assert "Redis unreachable" in printed
