@@ -8,7 +8,7 @@ the seed page's shape: 16 responsibilities, 22 institutions (one whose routine w
 others handle), 5 affiliated units (one of them managed) and 6 contacts, with English and
 Chinese text of about the seed's length. Every department is also published: a
 publication row copies the draft and all its children, as ``departments.services.publish``
-would, but with bulk inserts for a whole batch of departments at a time, because publishing
+would, but with a COPY per table for a whole batch of departments at a time, because publishing
 5,000 departments one by one takes minutes.
 
 The database must be migrated and hold the seed (``manage.py migrate`` and
@@ -32,11 +32,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SLUG_PREFIX = "bench-"
 # fixtures/public_security.json's government, which the departments join.
 SEED_GOVERNMENT = "zhejiang"
-# Departments created per round of bulk inserts: large enough that the per-statement
+# Departments created per round of inserts: large enough that the per-statement
 # cost disappears, small enough that a round's objects stay a few tens of MB.
 DEPARTMENTS_PER_BATCH = 250
-# Rows per INSERT statement.
-ROWS_PER_INSERT = 5000
 # Batches inserted at the same time (see generate()).
 PARALLEL_BATCHES = 2
 
@@ -407,39 +405,95 @@ def setup_django(database_url):
     django.setup()
 
 
-def new(model, **values):
-    """A ``model`` instance from every concrete field's value, passed positionally.
+def columns(model):
+    """The model's columns in the order the rows below hold them (a snapshot's order too)."""
+    from departments import snapshots
 
-    modeltranslation wraps model constructors to rewrite each keyword argument (``name`` to
-    ``name_en`` ...), which makes a keyword construction about four times slower; over half
-    a million rows that costs many seconds. Positional values in field order skip it.
-    """
-    attnames = _ATTNAMES.get(model)
-    if attnames is None:
-        attnames = _ATTNAMES[model] = [field.attname for field in model._meta.concrete_fields]
-    values.setdefault("id", None)
-    return model(*[values[name] for name in attnames])
+    return snapshots.columns(model)
 
 
-_ATTNAMES = {}
+def new_row(model, **values):
+    """A row of ``model``: every column's value, in ``columns(model)`` order."""
+    return [values[field.attname] for field in columns(model)]
 
 
-def as_copy(instance, **changes):
-    """Turn a saved instance into an unsaved copy with ``changes`` (Django's documented way
-    of copying a model instance), so that the publication reuses the draft's objects."""
-    instance.pk = None
-    instance._state.adding = True
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    return instance
+def position(model, attname):
+    return next(i for i, field in enumerate(columns(model)) if field.attname == attname)
 
 
-def draft_departments(specs, government_id, now):
+def copied(rows, model, **changes):
+    """The rows again, with these columns changed (an attname to a list of new values)."""
+    changed = [(position(model, attname), values) for attname, values in changes.items()]
+    copies = []
+    for number, original in enumerate(rows):
+        copy = list(original)
+        for column, values in changed:
+            copy[column] = values[number]
+        copies.append(copy)
+    return copies
+
+
+def reserve_ids(model, count):
+    """``count`` new primary keys of ``model``'s table, so that rows can name each other
+    before they are inserted (COPY returns no keys). On SQLite they follow the table's
+    largest key: reserve once per table, then insert, before reserving again."""
+    from django.db import connection
+
+    pk = model._meta.pk.column
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [value for (value,) in cursor.fetchall()]
+        # SQLite has one writer at a time (generate() runs its batches one by one).
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(pk)}), 0) FROM {quote(table)}")
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+def insert(model, rows, *, with_ids=True):
+    """Write the rows: with COPY on PostgreSQL (a fraction of bulk_create's cost in Python
+    and in the server), with executemany elsewhere. Without ids, the table numbers them."""
+    from django.db import connection, models
+
+    fields = [field for field in columns(model) if with_ids or not field.primary_key]
+    positions = [position(model, field.attname) for field in fields]
+    quote = connection.ops.quote_name
+    statement = f"{quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+    postgresql = connection.vendor == "postgresql"
+    # psycopg writes Python's own values itself; JSON, and everything for other
+    # databases (SQLite's datetimes, say), goes through the field as Django would send it.
+    adapted = [not postgresql or isinstance(field, models.JSONField) for field in fields]
+
+    def values(row):
+        return [
+            field.get_db_prep_save(row[column], connection) if adapt else row[column]
+            for field, column, adapt in zip(fields, positions, adapted, strict=True)
+        ]
+
+    with connection.cursor() as cursor:
+        if postgresql:
+            with cursor.copy(f"COPY {statement} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {statement} VALUES ({placeholders})", [values(row) for row in rows]
+            )
+
+
+def draft_departments(specs, government_id, now, ids):
     from departments.models import Department
 
     return [
-        new(
+        new_row(
             Department,
+            id=pk,
             government_id=government_id,
             slug=spec.slug,
             kind=spec.kind,
@@ -465,22 +519,22 @@ def draft_departments(specs, government_id, now):
             withdrawn_at=None,
             page_snapshot=None,
         )
-        for spec in specs
+        for spec, pk in zip(specs, ids, strict=True)
     ]
 
 
-def children_of(specs, departments):
-    """The children of each department, by model, in page order."""
+def children_of(specs, department_ids):
+    """The children of each department, by model, in page order (without their ids)."""
     from contacts.models import Contact
     from departments import models as dm
 
     rows = {dm.Responsibility: [], dm.Institution: [], dm.AffiliatedUnit: [], Contact: []}
-    for spec, department in zip(specs, departments, strict=True):
-        pk = department.pk
+    for spec, pk in zip(specs, department_ids, strict=True):
         for order, (text_en, text_zh) in enumerate(spec.responsibilities, 1):
             rows[dm.Responsibility].append(
-                new(
+                new_row(
                     dm.Responsibility,
+                    id=None,
                     department_id=pk,
                     code=f"r{order}",
                     sort_order=order,
@@ -491,8 +545,9 @@ def children_of(specs, departments):
             )
         for order, (name_en, name_zh, full_en, full_zh) in enumerate(spec.institutions, 1):
             rows[dm.Institution].append(
-                new(
+                new_row(
                     dm.Institution,
+                    id=None,
                     department_id=pk,
                     code=f"i{order}",
                     sort_order=order,
@@ -506,8 +561,9 @@ def children_of(specs, departments):
             )
         for order, (name_en, name_zh, relation) in enumerate(spec.units, 1):
             rows[dm.AffiliatedUnit].append(
-                new(
+                new_row(
                     dm.AffiliatedUnit,
+                    id=None,
                     department_id=pk,
                     code=f"u{order}",
                     sort_order=order,
@@ -519,8 +575,9 @@ def children_of(specs, departments):
             )
         for order, (kind, label_en, label_zh, value_en, value_zh) in enumerate(spec.contacts, 1):
             rows[Contact].append(
-                new(
+                new_row(
                     Contact,
+                    id=None,
                     department_id=pk,
                     code=kind,
                     sort_order=order,
@@ -537,18 +594,26 @@ def children_of(specs, departments):
     return rows
 
 
-def handler_links(institution_ids):
-    """ "Routine work handled by" rows: in each department, institution 1 by the last three."""
+def handlers_of(institution_ids):
+    """ "Routine work handled by", in each department: institution 1 by the last three, as
+    ``{institution id: [handler ids in page order]}``."""
+    per_department = INSTITUTIONS_PER_DEPARTMENT
+    handlers = {}
+    for start in range(0, len(institution_ids), per_department):
+        group = institution_ids[start : start + per_department]
+        handlers[group[0]] = group[-len(INSTITUTION_HANDLERS) :]
+    return handlers
+
+
+def link_rows(handlers):
     from departments.models import Institution
 
     through = Institution.routine_work_handled_by.through
-    per_department = INSTITUTIONS_PER_DEPARTMENT
-    links = []
-    for start in range(0, len(institution_ids), per_department):
-        group = institution_ids[start : start + per_department]
-        for handler in group[-len(INSTITUTION_HANDLERS) :]:
-            links.append(new(through, from_institution_id=group[0], to_institution_id=handler))
-    return links
+    return [
+        new_row(through, id=None, from_institution_id=institution, to_institution_id=handler)
+        for institution, handler_ids in handlers.items()
+        for handler in handler_ids
+    ]
 
 
 def check_contacts(specs):
@@ -568,75 +633,72 @@ def insert_batch(specs, government_id, now, live_from, counts):
     from departments import models as dm
 
     through = dm.Institution.routine_work_handled_by.through
-    drafts = dm.Department.objects.bulk_create(
-        draft_departments(specs, government_id, now), batch_size=ROWS_PER_INSERT
+    department_ids = reserve_ids(dm.Department, 2 * len(specs))
+    draft_ids, publication_ids = department_ids[: len(specs)], department_ids[len(specs) :]
+    drafts = draft_departments(specs, government_id, now, draft_ids)
+    # The publications: the same rows again, as services._copy_department copies a
+    # draft, pointing at their draft and live since ``live_from``.
+    publications = copied(
+        drafts,
+        dm.Department,
+        id=publication_ids,
+        draft_id=draft_ids,
+        live_from=[live_from] * len(drafts),
     )
-    draft_ids = [draft.pk for draft in drafts]
-    # bulk_create sets the new primary keys (PostgreSQL and SQLite return them): the
-    # children need their department's, the links their institutions'.
-    children = children_of(specs, drafts)
-    draft_institution_ids = []
-    for model, objects in children.items():
-        model.objects.bulk_create(objects, batch_size=ROWS_PER_INSERT)
-        counts[model._meta.verbose_name_plural] += len(objects)
-        if model is dm.Institution:
-            draft_institution_ids = [institution.pk for institution in objects]
-    links = handler_links(draft_institution_ids)
-    through.objects.bulk_create(links, batch_size=ROWS_PER_INSERT)
-    counts["handler links"] += len(links)
-
-    # The publications: the same objects again as new rows, as services._copy_department
-    # copies a draft, pointing at their draft and live since ``live_from``.
-    publications = dm.Department.objects.bulk_create(
-        [
-            as_copy(draft, draft_id=draft_id, live_from=live_from)
-            for draft, draft_id in zip(drafts, draft_ids, strict=True)
-        ],
-        batch_size=ROWS_PER_INSERT,
-    )
-    publication_of = dict(zip(draft_ids, (p.pk for p in publications), strict=True))
-    counts["departments"] += len(drafts) + len(publications)
-    for model, objects in children.items():
-        model.objects.bulk_create(
-            [
-                as_copy(child, department_id=publication_of[child.department_id])
-                for child in objects
-            ],
-            batch_size=ROWS_PER_INSERT,
+    publication_of = dict(zip(draft_ids, publication_ids, strict=True))
+    draft_children = children_of(specs, draft_ids)
+    publication_children = {}
+    handlers = {}
+    for model, rows in draft_children.items():
+        ids = reserve_ids(model, 2 * len(rows))
+        draft_rows = copied(rows, model, id=ids[: len(rows)])
+        publication_rows = copied(
+            rows,
+            model,
+            id=ids[len(rows) :],
+            department_id=[publication_of[row[position(model, "department_id")]] for row in rows],
         )
-        counts[model._meta.verbose_name_plural] += len(objects)
+        draft_children[model], publication_children[model] = draft_rows, publication_rows
         if model is dm.Institution:
-            links = handler_links([institution.pk for institution in objects])
-    through.objects.bulk_create(links, batch_size=ROWS_PER_INSERT)
+            id_column = position(model, "id")
+            handlers["drafts"] = handlers_of([row[id_column] for row in draft_rows])
+            handlers["publications"] = handlers_of([row[id_column] for row in publication_rows])
+    store_snapshots(publications, publication_children, handlers["publications"])
+
+    insert(dm.Department, drafts + publications)
+    counts["departments"] += len(drafts) + len(publications)
+    for model in draft_children:
+        insert(model, draft_children[model] + publication_children[model])
+        counts[model._meta.verbose_name_plural] += 2 * len(draft_children[model])
+    links = link_rows(handlers["drafts"]) + link_rows(handlers["publications"])
+    insert(through, links, with_ids=False)
     counts["handler links"] += len(links)
-    store_snapshots(publications, children, links)
 
 
-def store_snapshots(publications, children, links):
-    """What services.publish stores with each publication for its page, built from the rows
-    just inserted rather than read back (departments.snapshots.store would read them)."""
+def store_snapshots(publications, children, handlers):
+    """Put in each publication's row the snapshot services.publish stores with it
+    (departments.snapshots), made from the rows about to be inserted."""
     from departments import models as dm
     from departments import snapshots
 
-    by_pk = {publication.pk: publication for publication in publications}
-    own = {pk: {name: [] for name in snapshots.CHILD_MODELS} for pk in by_pk}
-    institutions = {}
+    department_column = {model: position(model, "department_id") for model in children}
+    own = {row[position(dm.Department, "id")]: {} for row in publications}
     for name, model in snapshots.CHILD_MODELS.items():
+        for rows in own.values():
+            rows[name] = []
         # children_of made each department's children in page order.
-        for child in children.get(model, ()):
-            own[child.department_id][name].append(child)
-            if model is dm.Institution:
-                child.loaded_handlers = []
-                institutions[child.pk] = child
-    for link in links:
-        institutions[link.from_institution_id].loaded_handlers.append(
-            institutions[link.to_institution_id]
+        for row in children.get(model, ()):
+            own[row[department_column[model]]][name].append(snapshots.row(model, row))
+    snapshot_column = position(dm.Department, "page_snapshot")
+    institution_id = position(dm.Institution, "id")
+    for publication in publications:
+        pk = publication[position(dm.Department, "id")]
+        institution_ids = [values[institution_id] for values in own[pk]["institutions"]]
+        publication[snapshot_column] = snapshots.assemble(
+            snapshots.row(dm.Department, publication),
+            own[pk],
+            [[i, handlers[i]] for i in institution_ids if i in handlers],
         )
-    for pk, publication in by_pk.items():
-        for name, rows in own[pk].items():
-            dm.attach_children(publication, name, rows)
-        publication.page_snapshot = snapshots.build(publication)
-    dm.Department.objects.bulk_update(publications, ["page_snapshot"], batch_size=100)
 
 
 def generate(count, seed):
@@ -739,15 +801,12 @@ def insert_departments(numbers, *, seed, government_id, now, live_from):
     same content whichever worker handles which batch.
     """
     from django.db import connection, transaction
-    from django.utils import translation
 
     specs = [GeneratedDepartment(number, random.Random(f"{seed}-{number}")) for number in numbers]
     check_contacts(specs)
     counts = Counter()
     try:
-        # English active: modeltranslation's descriptors read the default language into
-        # the untranslated columns.
-        with translation.override("en"), transaction.atomic():
+        with transaction.atomic():
             insert_batch(specs, government_id, now, live_from, counts)
     finally:
         connection.close()

@@ -70,31 +70,49 @@ def schema():
     return hashlib.sha256(";".join(described).encode()).hexdigest()[:16]
 
 
-def _row(instance):
-    """The instance's column values, as JSON can hold them (datetimes as ISO 8601)."""
-    values = []
-    for field in columns(instance._meta.model):
+def row(model, values):
+    """A row's column values (in ``columns(model)`` order) as a snapshot holds them: as JSON
+    can hold them, datetimes in ISO 8601."""
+    held = []
+    for field, value in zip(columns(model), values, strict=True):
         if field.attname == "page_snapshot":
-            values.append(None)
+            held.append(None)
             continue
-        value = field.get_prep_value(getattr(instance, field.attname))
+        value = field.get_prep_value(value)
         if isinstance(value, datetime.datetime | datetime.date):
             value = value.isoformat()
-        values.append(value)
-    return values
+        held.append(value)
+    return held
+
+
+def _row(instance):
+    model = instance._meta.model
+    return row(model, [getattr(instance, field.attname) for field in columns(model)])
+
+
+def assemble(department_row, children_rows, handlers):
+    """A snapshot from its rows (see ``row``): the department's, its children's by relation
+    name (every name of ``CHILD_MODELS``, each list in page order), and ``handlers``, a
+    ``[institution pk, [handler pks in page order]]`` pair for each institution that has any."""
+    return {
+        "schema": schema(),
+        "department": department_row,
+        **{name: children_rows[name] for name in CHILD_MODELS},
+        "handlers": handlers,
+    }
 
 
 def build(department):
     """The snapshot of a department read with ``with_structure()``."""
-    snapshot = {"schema": schema(), "department": _row(department)}
-    for name in CHILD_MODELS:
-        snapshot[name] = [_row(child) for child in getattr(department, name).all()]
-    snapshot["handlers"] = [
-        [institution.pk, [handler.pk for handler in institution.handlers]]
-        for institution in department.institutions.all()
-        if institution.handlers
-    ]
-    return snapshot
+    return assemble(
+        _row(department),
+        {name: [_row(child) for child in getattr(department, name).all()] for name in CHILD_MODELS},
+        [
+            [institution.pk, [handler.pk for handler in institution.handlers]]
+            for institution in department.institutions.all()
+            if institution.handlers
+        ],
+    )
 
 
 @functools.cache
