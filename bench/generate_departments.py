@@ -655,12 +655,13 @@ def insert_batch(specs, government_id, now, live_from, counts):
     handlers = {}
     for model, rows in draft_children.items():
         ids = reserve_ids(model, 2 * len(rows))
+        department_column = position(model, "department_id")
         draft_rows = copied(rows, model, id=ids[: len(rows)])
         publication_rows = copied(
             rows,
             model,
             id=ids[len(rows) :],
-            department_id=[publication_of[row[position(model, "department_id")]] for row in rows],
+            department_id=[publication_of[row[department_column]] for row in rows],
         )
         draft_children[model], publication_children[model] = draft_rows, publication_rows
         if model is dm.Institution:
@@ -695,8 +696,9 @@ def store_snapshots(publications, children, handlers):
             own[row[department_column[model]]][name].append(snapshots.row(model, row))
     snapshot_column = position(dm.Department, "page_snapshot")
     institution_id = position(dm.Institution, "id")
+    department_id = position(dm.Department, "id")
     for publication in publications:
-        pk = publication[position(dm.Department, "id")]
+        pk = publication[department_id]
         institution_ids = [values[institution_id] for values in own[pk]["institutions"]]
         publication[snapshot_column] = snapshots.assemble(
             snapshots.row(dm.Department, publication),

@@ -8,6 +8,7 @@ import sys
 from django.conf import settings
 
 from tests.nginx import free_port, local_config, nginx_binary
+from tests.production import production_env, run_python
 
 DEPLOY = settings.BASE_DIR / "deploy"
 
@@ -83,23 +84,11 @@ def test_the_application_loads_without_connecting_to_postgresql_or_redis():
     # gunicorn's workers are forked from a master that has imported the application: a
     # connection opened at import time would be shared by all of them.
     closed_port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": "x" * 50,
-        "ALLOWED_HOSTS": "portal.example.gov.cn",
-        "DATABASE_URL": f"postgres://portal@127.0.0.1:{closed_port}/portal",
-        "REDIS_URL": f"redis://127.0.0.1:{closed_port}/0",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_AS_GUNICORN_MASTER],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    env = production_env(
+        DATABASE_URL=f"postgres://portal@127.0.0.1:{closed_port}/portal",
+        REDIS_URL=f"redis://127.0.0.1:{closed_port}/0",
     )
+    result = run_python(IMPORT_AS_GUNICORN_MASTER, env)
     assert result.returncode == 0, result.stderr
     printed = result.stdout.splitlines()
     assert "PostgreSQL unreachable" in printed

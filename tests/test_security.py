@@ -2,10 +2,6 @@
 
 import importlib
 import json
-import os
-import secrets
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -14,6 +10,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import clear_url_caches
 
 from portal.middleware import client_ip
+from tests.production import PRODUCTION_HOST, production_env, run_python
 
 LOGIN_URL = "/admin/login/"
 EXPECTED_CSP = (
@@ -21,48 +18,11 @@ EXPECTED_CSP = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
 )
-PRODUCTION_HOST = "portal.example.gov.cn"
 
 
 def directives(policy):
     """A policy's directives, whatever their order."""
     return sorted(part.strip() for part in policy.split(";") if part.strip())
-
-
-def production_env(**overrides):
-    """The environment of a production process: no development leftovers from ours."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SERVE_MEDIA", "DJANGO_SETTINGS_MODULE"}
-        # Test-only switches (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) stay out too.
-        and not key.startswith(("SECURE_", "DJANGO_"))
-    }
-    env.update(
-        DJANGO_ENV="production",
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=PRODUCTION_HOST,
-    )
-    for key, value in overrides.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
-
-
-def run_python(code, env):
-    """Run code in a new interpreter (settings are read once, at import)."""
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 # --- Production settings ------------------------------------------------------------------
