@@ -52,7 +52,7 @@ class PublishedDepartmentsFeed(Feed):
         return reverse("departments:feed")
 
     def author_name(self):
-        return SiteSettings.load().site_name or _("Government portal")
+        return SiteSettings.current().site_name or _("Government portal")
 
     def items(self):
         return (

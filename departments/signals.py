@@ -21,6 +21,7 @@ def department_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Government)
 @receiver(post_delete, sender=Government)
 @receiver(post_save, sender=SiteSettings)
+@receiver(post_delete, sender=SiteSettings)
 def site_changed(sender, instance, raw=False, **kwargs):
     # The site's name, footer and the government's name are on every page.
     page_cache.invalidate(page_cache.SITE)

@@ -3,4 +3,4 @@ from .models import SiteSettings
 
 def site(request):
     """The editable site settings, for the header and footer of every page."""
-    return {"site_settings": SiteSettings.load()}
+    return {"site_settings": SiteSettings.current()}

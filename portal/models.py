@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import page_cache
+
 
 class SiteSettings(models.Model):
     """The one row of editable site settings: name, footer and ICP filing number."""
@@ -40,3 +42,12 @@ class SiteSettings(models.Model):
         """
         rows = list(cls.objects.filter(pk=cls.SINGLETON_PK))
         return rows[0] if rows else cls(pk=cls.SINGLETON_PK)
+
+    @classmethod
+    def current(cls):
+        """The settings as the public pages show them: ``load()``, kept by each process
+        until an edit invalidates the site's pages (``portal.page_cache.held``).
+
+        Shared by every request the process serves: read it, never change it.
+        """
+        return page_cache.held(page_cache.SITE, cls.load)

@@ -26,6 +26,10 @@ second) before asking the shared cache again, so a popular page costs no
 round trip to Redis at all, and a publication on another server reaches this
 one within that time. The process that publishes forgets its copies at once.
 
+The site settings, read by every page, are kept the same way (:func:`held`): a
+process reads their row again only when the ``site`` topic's version changed.
+Both need a cache that every process sees (``CACHE_IS_SHARED``).
+
 Pages are only cached for anonymous visitors (no session cookie), for GET and
 HEAD, per scheme, host, full path with query string and display mode; only a
 200 answer that sets no cookie and is not private is stored. If the cache is
@@ -43,7 +47,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -201,12 +205,14 @@ def storable(response):
 
 
 class LocalPages:
-    """This process's own copies of pages and of the topics' versions, most recent first."""
+    """This process's own copies of pages (most recent first), of the topics' versions, and
+    of the values kept while a topic's version stays the same."""
 
     def __init__(self, max_pages=500):
         self.max_pages = max_pages
         self.pages = OrderedDict()
         self.versions = {}
+        self.values = {}
         self.lock = threading.Lock()
 
     def trusted_versions(self, topics):
@@ -248,9 +254,50 @@ class LocalPages:
         with self.lock:
             self.pages.clear()
             self.versions.clear()
+            self.values.clear()
 
 
 local_pages = LocalPages()
+
+
+def versions_of(topics):
+    """The topics' current versions: this process's copy if recent, else the shared cache's.
+    None if the cache is unreachable."""
+    versions = local_pages.trusted_versions(topics)
+    if versions is not None:
+        return versions
+    if outage.active():
+        return None
+    try:
+        keys = [VERSION_PREFIX + topic for topic in topics]
+        versions = current_versions(topics, cache.get_many(keys))
+    except Exception as error:  # noqa: BLE001 - an unreachable cache only costs speed
+        outage.record(error)
+        return None
+    local_pages.remember_versions(topics, versions)
+    return versions
+
+
+def held(topic, load):
+    """``load()``'s result, computed again only after ``topic`` was invalidated.
+
+    For small values that every page reads from the database (the site settings).
+    The value is read after the version, so a change committed in between is
+    read again at the next version check. Nothing is kept inside a transaction,
+    which could still roll back what it read, nor when the cache is not shared
+    or unreachable: then each call loads.
+    """
+    if not settings.CACHE_IS_SHARED or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return load()
+    versions = versions_of([topic])
+    if versions is None:
+        return load()
+    kept = local_pages.values.get(topic)
+    if kept is not None and kept[0] == versions:
+        return kept[1]
+    value = load()
+    local_pages.values[topic] = (versions, value)
+    return value
 
 
 def is_current(entry, versions):

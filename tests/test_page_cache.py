@@ -1,5 +1,6 @@
 """Whole public pages come from the shared cache until publishing changes exactly them."""
 
+import html
 import logging
 import time
 from datetime import timedelta
@@ -8,10 +9,13 @@ from unittest import mock
 import pytest
 import redis
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from departments.models import Department
+from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish, withdraw
 from portal import page_cache
 from portal.models import SiteSettings
@@ -279,3 +283,111 @@ def test_with_redis_down_pages_are_served_and_the_error_logged(client, seed, set
     assert len(errors) == 1
     assert "unreachable" in errors[0].getMessage()
     assert "Redis" not in response.content.decode()
+
+
+# --- The site settings, kept by each process ---------------------------------------------------
+# Outside a transaction only (a transaction could still roll back what it read): these tests
+# commit, as requests in production do.
+
+
+@pytest.fixture
+def committed_seed(transactional_db, uncached):
+    """The seed content, committed, with the page cache off: every page is rendered."""
+    call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
+    publish_seed()
+    return Department.objects.drafts().get(slug="public-security")
+
+
+def get_counting_settings_reads(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    reads = [query for query in queries if "portal_sitesettings" in query["sql"]]
+    return response, len(reads)
+
+
+def whole_text(response):
+    """The page with its header and footer, where the site settings show."""
+    return html.unescape(response.content.decode())
+
+
+def test_each_process_reads_the_site_settings_once_while_they_do_not_change(client, committed_seed):
+    _first, first_reads = get_counting_settings_reads(client, EN_URL)
+    assert first_reads == 1
+    for url in [EN_URL, ZH_URL, DIRECTORY, "/en/"]:
+        response, reads = get_counting_settings_reads(client, url)
+        assert reads == 0
+        # Still the settings of the page's language.
+        expected = SiteSettings.load()
+        language = "zh_hans" if url.startswith("/zh-hans/") else "en"
+        assert getattr(expected, f"site_name_{language}") in whole_text(response)
+
+
+def test_an_edit_of_the_site_settings_shows_on_the_next_page(client, committed_seed):
+    client.get(EN_URL)
+    client.get(ZH_URL)
+    settings_row = SiteSettings.load()
+    settings_row.footer_text_en = "A new footer for every page"
+    settings_row.footer_text_zh_hans = "每一页的新页脚"
+    settings_row.save()
+    response, reads = get_counting_settings_reads(client, EN_URL)
+    assert reads == 1
+    assert "A new footer for every page" in whole_text(response)
+    assert "每一页的新页脚" in whole_text(client.get(ZH_URL))
+
+
+def test_an_edit_on_another_server_shows_here_within_a_second(client, committed_seed, settings):
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 0.8
+    client.get(EN_URL)
+    started = time.monotonic()
+    # Another server saves: the row and the shared cache change, not this process's memory.
+    SiteSettings.objects.update(footer_text_en="Edited on another server")
+    with mock.patch.object(page_cache.local_pages, "forget_versions"):
+        page_cache.invalidate(page_cache.SITE)
+    assert "Edited on another server" not in whole_text(client.get(EN_URL))
+    while "Edited on another server" not in whole_text(client.get(EN_URL)):
+        assert time.monotonic() - started < 1.0
+        time.sleep(0.05)
+
+
+def test_what_a_transaction_read_is_not_kept_after_it_rolled_back(client, committed_seed):
+    original = SiteSettings.load().footer_text_en
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        settings_row = SiteSettings.load()
+        settings_row.footer_text_en = "A footer that was never committed"
+        settings_row.save()
+        assert "A footer that was never committed" in whole_text(client.get(EN_URL))
+        raise RolledBack
+    response, reads = get_counting_settings_reads(client, EN_URL)
+    assert reads == 1
+    assert "A footer that was never committed" not in whole_text(response)
+    assert original in whole_text(response)
+
+
+def test_without_a_shared_cache_every_page_reads_the_site_settings(
+    client, committed_seed, settings
+):
+    # Production without Redis: each gunicorn worker has a cache of its own, which an
+    # edit on another worker would never reach.
+    settings.CACHE_IS_SHARED = False
+    for _ in range(3):
+        _response, reads = get_counting_settings_reads(client, EN_URL)
+        assert reads == 1
+
+
+def test_with_redis_down_every_page_reads_the_site_settings(client, committed_seed, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    for _ in range(3):
+        response, reads = get_counting_settings_reads(client, EN_URL)
+        assert reads == 1
+        assert SiteSettings.load().site_name_en in whole_text(response)
