@@ -22,7 +22,8 @@ keepalive = 5
 # second of CPU each time otherwise), so a recycled worker starts in milliseconds and the
 # workers share that memory. The price: `kill -HUP` rereads this file but not the code;
 # a release restarts gunicorn. Nothing may connect to PostgreSQL or Redis at import time
-# (tests/test_deploy.py checks), or the workers would share the master's connection.
+# or in the warm-up below (tests/test_deploy.py checks), or the workers would share the
+# master's connection.
 preload_app = True
 # Recycle each worker now and then so that a slow leak cannot grow without bound; at a
 # thousand cached pages a second a worker still lives about a minute.
@@ -32,7 +33,17 @@ max_requests_jitter = 1000
 # nginx on the same machine is the only client; it sets X-Forwarded-Proto and -For.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+
 # Access and error logs to stdout / stderr, collected by the process manager.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def when_ready(server):
+    """In the master, before the first fork: the work of each worker's first request
+    (portal/preload.py), so that new and recycled workers answer at full speed at once."""
+    if server.cfg.preload_app:
+        from portal.preload import warm_up
+
+        warm_up()

@@ -64,12 +64,21 @@ def test_gunicorn_accepts_its_settings():
     assert "127.0.0.1" in config["forwarded_allow_ips"]
 
 
-# Imports the application as gunicorn's master does (preload_app), then proves that the
-# database and the cache it was given are unreachable.
+# Imports the application and warms it up as gunicorn's master does (preload_app, then the
+# when_ready hook of deploy/gunicorn.conf.py), then proves that the database and the cache
+# it was given are unreachable, and that the warm-up did the first request's work.
 IMPORT_AS_GUNICORN_MASTER = """
+import runpy
+import sys
+import types
+
 import portal.wsgi
 from django.core.cache import cache
 from django.db import connection
+from django.template import engines
+
+hooks = runpy.run_path("deploy/gunicorn.conf.py")
+hooks["when_ready"](types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True)))
 
 uses = {"PostgreSQL": connection.ensure_connection, "Redis": lambda: cache.get("any key")}
 for name, use in uses.items():
@@ -77,12 +86,16 @@ for name, use in uses.items():
         use()
     except Exception:
         print(name, "unreachable")
+print("URLconf imported:", "portal.urls" in sys.modules and "departments.views" in sys.modules)
+print("redis-py imported:", "redis" in sys.modules)
+compiled = engines["jinja2"].env.cache
+print("structure page compiled:", any("department_detail.html" in str(key) for key in compiled))
 """
 
 
-def test_the_application_loads_without_connecting_to_postgresql_or_redis():
-    # gunicorn's workers are forked from a master that has imported the application: a
-    # connection opened at import time would be shared by all of them.
+def test_the_application_loads_and_warms_up_without_connecting_to_postgresql_or_redis():
+    # gunicorn's workers are forked from a master that has imported the application and
+    # done the first request's work: a connection opened meanwhile would be shared by all.
     closed_port = free_port()
     env = production_env(
         DATABASE_URL=f"postgres://portal@127.0.0.1:{closed_port}/portal",
@@ -93,3 +106,6 @@ def test_the_application_loads_without_connecting_to_postgresql_or_redis():
     printed = result.stdout.splitlines()
     assert "PostgreSQL unreachable" in printed
     assert "Redis unreachable" in printed
+    assert "URLconf imported: True" in printed
+    assert "redis-py imported: True" in printed
+    assert "structure page compiled: True" in printed
