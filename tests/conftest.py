@@ -29,12 +29,17 @@ def uncached(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
-@pytest.fixture
-def seed(db):
-    """The seed content of a fresh install, published; returns the draft."""
+def load_published_seed():
+    """Loads the seed content of a fresh install and publishes it; returns the draft."""
     call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
     publish_seed()
     return Department.objects.drafts().get(slug="public-security")
+
+
+@pytest.fixture
+def seed(db):
+    """The seed content of a fresh install, published; returns the draft."""
+    return load_published_seed()
 
 
 @pytest.fixture

@@ -9,17 +9,14 @@ from unittest import mock
 import pytest
 import redis
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from departments.models import Department
-from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish, withdraw
 from portal import page_cache
 from portal.models import SiteSettings
-from tests.conftest import page_text
+from tests.conftest import load_published_seed, page_text
 
 EN_URL = "/en/government/structure/public-security/"
 ZH_URL = "/zh-hans/government/structure/public-security/"
@@ -261,7 +258,8 @@ def test_pages_and_versions_live_in_redis_shared_by_every_server(client, seed, r
     assert is_cached(client, EN_URL)
 
 
-def test_with_redis_down_pages_are_served_and_the_error_logged(client, seed, settings, caplog):
+@pytest.fixture
+def redis_down(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "portal.cache.RedisCache",
@@ -270,6 +268,9 @@ def test_with_redis_down_pages_are_served_and_the_error_logged(client, seed, set
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
+
+
+def test_with_redis_down_pages_are_served_and_the_error_logged(client, seed, redis_down, caplog):
     with caplog.at_level(logging.ERROR, logger="portal.page_cache"):
         for _ in range(3):
             response = client.get(EN_URL)
@@ -293,9 +294,7 @@ def test_with_redis_down_pages_are_served_and_the_error_logged(client, seed, set
 @pytest.fixture
 def committed_seed(transactional_db, uncached):
     """The seed content, committed, with the page cache off: every page is rendered."""
-    call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
-    publish_seed()
-    return Department.objects.drafts().get(slug="public-security")
+    return load_published_seed()
 
 
 def get_counting_settings_reads(client, url):
@@ -379,14 +378,7 @@ def test_without_a_shared_cache_every_page_reads_the_site_settings(
         assert reads == 1
 
 
-def test_with_redis_down_every_page_reads_the_site_settings(client, committed_seed, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
+def test_with_redis_down_every_page_reads_the_site_settings(client, committed_seed, redis_down):
     for _ in range(3):
         response, reads = get_counting_settings_reads(client, EN_URL)
         assert reads == 1

@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from departments.models import Department
-from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish, withdraw
 from portal import static_publishing
 from portal.models import SiteSettings
+from tests.conftest import load_published_seed
 from tests.nginx import free_port, running_nginx
 
 EN_PAGE = "en/government/structure/public-security/index.html"
@@ -342,8 +342,7 @@ def fetch(url, headers=None):
 
 @pytest.fixture
 def live_seed(live_server, transactional_db):
-    call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
-    publish_seed()
+    load_published_seed()
     return live_server
 
 

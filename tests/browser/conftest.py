@@ -16,9 +16,8 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 
-from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed  # noqa: E402
+from tests.conftest import load_published_seed  # noqa: E402
 
 # Screenshots and PDFs for people to look at; /test-artifacts/ is ignored by git.
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -121,8 +120,7 @@ def artifacts():
 @pytest.fixture
 def site_url(live_server, transactional_db):
     """The live server's address, serving the seed content of a fresh install."""
-    call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)
-    publish_seed()
+    load_published_seed()
     return live_server.url
 
 
