@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 PUBLIC_CACHE_SECONDS = env_number("PUBLIC_CACHE_SECONDS", 60)
 
 MIDDLEWARE = [
+    # GET /healthz for monitors, before the host check and the HTTPS redirect (portal.health).
+    "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -183,6 +185,13 @@ if (
     and os.environ.get("DATABASE_PREPARED_STATEMENTS", "true").lower() != "false"
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+# libpq waits for an unreachable database server as long as the operating system does (two
+# minutes and more): a page or a health check (portal.health) then fails after these seconds
+# instead of holding a worker until gunicorn kills it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_number(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

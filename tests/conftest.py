@@ -29,6 +29,19 @@ def uncached(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def redis_down(settings):
+    """The production cache backend, pointed at a Redis that is not there."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.RedisCache",
+            # Nothing listens on port 1.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+
+
 def load_published_seed():
     """Loads the seed content of a fresh install and publishes it; returns the draft."""
     call_command("loaddata", SITE_SETTINGS_FIXTURE, *SEED_FIXTURES, verbosity=0)

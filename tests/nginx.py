@@ -5,6 +5,8 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 
 import pytest
@@ -21,6 +23,16 @@ def nginx_binary():
     if os.environ.get("CI") == "true":
         pytest.fail("nginx is missing: CI must check deploy/nginx.conf (make test installs it).")
     pytest.skip("nginx is not installed (apt-get install -y nginx): deploy/nginx.conf unchecked")
+
+
+def fetch(url, headers=None):
+    """GET ``url``: (status, headers, text), whatever the status."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
 
 
 def free_port():

@@ -258,18 +258,6 @@ def test_pages_and_versions_live_in_redis_shared_by_every_server(client, seed, r
     assert is_cached(client, EN_URL)
 
 
-@pytest.fixture
-def redis_down(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.RedisCache",
-            # Nothing listens on port 1.
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
-
-
 def test_with_redis_down_pages_are_served_and_the_error_logged(client, seed, redis_down, caplog):
     with caplog.at_level(logging.ERROR, logger="portal.page_cache"):
         for _ in range(3):

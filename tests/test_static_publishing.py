@@ -1,8 +1,6 @@
 """Static publishing: every public page as a file, kept current by publishing, served by nginx."""
 
 import os
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from unittest import mock
 
@@ -15,7 +13,7 @@ from departments.services import publish, withdraw
 from portal import static_publishing
 from portal.models import SiteSettings
 from tests.conftest import load_published_seed
-from tests.nginx import free_port, running_nginx
+from tests.nginx import fetch, free_port, running_nginx
 
 EN_PAGE = "en/government/structure/public-security/index.html"
 ZH_PAGE = "zh-hans/government/structure/public-security/index.html"
@@ -329,15 +327,6 @@ def test_nothing_is_written_without_a_folder(seed, settings, tmp_path, monkeypat
 
 
 # --- Served by nginx, with deploy/nginx.conf -------------------------------------------------
-
-
-def fetch(url, headers=None):
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
 
 
 @pytest.fixture
