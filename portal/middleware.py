@@ -1,7 +1,13 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .display import display_mode
+from .views import service_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class DisplayModeMiddleware:
@@ -84,3 +90,30 @@ class PublicCacheControlMiddleware:
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database does not answer, a page says so with 503 and Retry-After, not 500.
+
+    A 503 tells visitors to come back, and crawlers to keep the page indexed. What Django
+    raises then (connection refused or lost, timed out, a cancelled statement) is an
+    OperationalError or an InterfaceError; any other error stays a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "The database did not answer %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=exception,
+        )
+        return service_unavailable(request)

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -13,6 +15,20 @@ from django.views.static import serve
 from departments.models import Government
 
 from . import display
+
+# How long a visitor (or a crawler, which then keeps the page indexed) is asked to wait.
+SERVICE_UNAVAILABLE_RETRY_SECONDS = 120
+
+
+def service_unavailable(request):
+    """503 while the database does not answer (portal.middleware.DatabaseUnavailableMiddleware).
+
+    Rendered like Django's 500 page, without context processors: they read the database.
+    """
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(SERVICE_UNAVAILABLE_RETRY_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 class HomeView(TemplateView):
