@@ -4,11 +4,13 @@ import html
 import logging
 import time
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
 import redis
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -371,3 +373,33 @@ def test_with_redis_down_every_page_reads_the_site_settings(client, committed_se
         response, reads = get_counting_settings_reads(client, EN_URL)
         assert reads == 1
         assert SiteSettings.load().site_name_en in whole_text(response)
+
+
+# --- After changes the admin did not make (a database restored from a backup) ------------------
+
+
+def test_clear_page_cache_renders_every_page_afresh(client, seed):
+    urls = [EN_URL, ZH_URL, DIRECTORY]
+    for url in urls:
+        client.get(url)
+        assert is_cached(client, url)
+    # The footer, on every page. What restoring a backup does: the rows change, and no signal tells the cache.
+    SiteSettings.objects.update(
+        footer_text_en="Footer of the restored backup", footer_text_zh_hans="恢复的备份的页脚"
+    )
+    assert "Footer of the restored backup" not in client.get(EN_URL).content.decode()
+    out = StringIO()
+    call_command("clear_page_cache", stdout=out)
+    assert "out of date on every application server" in out.getvalue()
+    assert "Footer of the restored backup" in client.get(EN_URL).content.decode()
+    assert "恢复的备份的页脚" in client.get(ZH_URL).content.decode()
+    assert "Footer of the restored backup" in client.get(DIRECTORY).content.decode()
+    # And the fresh pages are cached again.
+    assert all(is_cached(client, url) for url in urls)
+
+
+def test_clear_page_cache_says_so_when_redis_does_not_answer(seed, redis_down):
+    out, err = StringIO(), StringIO()
+    call_command("clear_page_cache", stdout=out, stderr=err)
+    assert "The cache did not answer" in err.getvalue()
+    assert out.getvalue() == ""
