@@ -383,7 +383,7 @@ def test_clear_page_cache_renders_every_page_afresh(client, seed):
     for url in urls:
         client.get(url)
         assert is_cached(client, url)
-    # The footer, on every page. What restoring a backup does: the rows change, and no signal tells the cache.
+    # The footer, on every page, as restoring a backup changes it: no signal tells the cache.
     SiteSettings.objects.update(
         footer_text_en="Footer of the restored backup", footer_text_zh_hans="恢复的备份的页脚"
     )
