@@ -9,17 +9,22 @@ from django.utils import timezone, translation
 from departments.models import Department, Government
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish
-from portal.page_cache import local_pages
+from portal.page_cache import local_pages, outage
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty page cache, as a fresh server would."""
-    cache.clear()
-    local_pages.clear()
+    """Each test starts with an empty page cache, and no cache outage remembered, as a fresh
+    server would."""
+
+    def reset():
+        cache.clear()
+        local_pages.clear()
+        outage.until = outage.logged_at = 0.0
+
+    reset()
     yield
-    cache.clear()
-    local_pages.clear()
+    reset()
 
 
 @pytest.fixture

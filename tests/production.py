@@ -34,13 +34,18 @@ def production_env(**overrides):
     return env
 
 
-def run_python(code, env):
-    """Run code in a new interpreter (settings are read once, at import)."""
+def run_in_project(argv, env, timeout=120):
+    """Run a command in the project's folder; its output is captured as text."""
     return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        argv, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def run_python(code, env, timeout=120):
+    """Run code in a new interpreter (settings are read once, at import)."""
+    return run_in_project([sys.executable, "-c", code], env, timeout)
+
+
+def run_manage(arguments, env):
+    """Run ``manage.py`` with these arguments in a new interpreter."""
+    return run_in_project([sys.executable, "manage.py", *arguments], env)

@@ -4,15 +4,14 @@ and the restored site serves, searches and publishes (PostgreSQL only)."""
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.conftest import load_published_seed
+from tests.production import run_manage, run_python
 
 # Run against the restored database: the seed page, a Chinese search, and a publication,
 # whose children the restored trigger must mark as a publication's (the search reads them).
@@ -101,25 +100,10 @@ def test_a_dump_restored_into_an_empty_database_serves_the_site(transactional_db
             "DATABASE_URL": f"postgres://{user}@{server['host']}:{server['port']}/{restored}",
             "DJANGO_SETTINGS_MODULE": "portal.settings",
         }
-        manage = [sys.executable, "manage.py"]
         for step in (["migrate", "--noinput"], ["clear_page_cache"]):
-            result = subprocess.run(
-                manage + step,
-                cwd=settings.BASE_DIR,
-                env=site_env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
+            result = run_manage(step, site_env)
             assert result.returncode == 0, result.stderr
-        result = subprocess.run(
-            [sys.executable, "-c", USE_THE_RESTORED_SITE],
-            cwd=settings.BASE_DIR,
-            env=site_env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = run_python(USE_THE_RESTORED_SITE, site_env)
         assert result.returncode == 0, result.stderr
         printed = result.stdout.splitlines()
         for line in ["page 200 True", "search 200 True", "flagged True", "republished True"]:

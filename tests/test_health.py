@@ -4,13 +4,9 @@ nginx's own /healthz for the load balancer."""
 import json
 import logging
 import socket
-import subprocess
-import sys
-
-from django.conf import settings
 
 from tests.nginx import fetch, free_port, running_nginx
-from tests.production import PRODUCTION_HOST, production_env
+from tests.production import PRODUCTION_HOST, production_env, run_python
 
 HEALTH = "/healthz"
 EN_URL = "/en/government/structure/public-security/"
@@ -36,14 +32,7 @@ print(json.dumps({{
 
 
 def ask_as_a_monitor(env, timeout=60):
-    result = subprocess.run(
-        [sys.executable, "-c", ASK_AS_A_MONITOR],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    result = run_python(ASK_AS_A_MONITOR, env, timeout)
     assert result.returncode == 0, result.stderr
     *logged, answer = result.stdout.splitlines()
     return json.loads(answer), "\n".join(logged)

@@ -26,13 +26,6 @@ DIRECTORY = "/en/government/structure/"
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
 
-@pytest.fixture(autouse=True)
-def cache_reachable():
-    page_cache.outage.until = page_cache.outage.logged_at = 0.0
-    yield
-    page_cache.outage.until = page_cache.outage.logged_at = 0.0
-
-
 def get_counting_queries(client, url, **extra):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **extra)
