@@ -63,12 +63,13 @@ def test_a_dump_restored_into_an_empty_database_serves_the_site(transactional_db
         "port": str(database["PORT"] or 5432),
         "user": database["USER"],
     }
+    server_arguments = ["--host", server["host"], "--port", server["port"]]
+    server_arguments += ["--username", server["user"]]
     command_env = {**os.environ, "PGPASSWORD": database["PASSWORD"] or ""}
     dump = tmp_path / "portal.dump"
     subprocess.run(
         [postgresql_tool("pg_dump"), "--format=custom", "--file", str(dump)]
-        + ["--host", server["host"], "--port", server["port"], "--username", server["user"]]
-        + [database["NAME"]],
+        + [*server_arguments, database["NAME"]],
         env=command_env,
         check=True,
         timeout=120,
@@ -85,9 +86,7 @@ def test_a_dump_restored_into_an_empty_database_serves_the_site(transactional_db
     try:
         maintenance.execute(f'CREATE DATABASE "{restored}"')
         result = subprocess.run(
-            [postgresql_tool("pg_restore"), "--dbname", restored]
-            + ["--host", server["host"], "--port", server["port"], "--username", server["user"]]
-            + [str(dump)],
+            [postgresql_tool("pg_restore"), "--dbname", restored, *server_arguments, str(dump)],
             env=command_env,
             capture_output=True,
             text=True,

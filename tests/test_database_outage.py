@@ -4,7 +4,6 @@ import json
 import logging
 from unittest import mock
 
-import pytest
 from django.db import OperationalError, connection
 
 from tests.conftest import page_text
@@ -15,18 +14,14 @@ EN_URL = "/en/government/structure/public-security/"
 ZH_URL = "/zh-hans/government/structure/public-security/"
 
 
-@pytest.fixture
 def database_down():
-    """Every new use of the database fails as when its server is down or unreachable."""
+    """Within it, every use of the database fails as when its server is down or unreachable."""
     refused = OperationalError('connection to server at "127.0.0.1", port 5432 failed')
-    with mock.patch.object(connection, "ensure_connection", side_effect=refused):
-        yield
+    return mock.patch.object(connection, "ensure_connection", side_effect=refused)
 
 
-def test_a_page_that_cannot_reach_the_database_answers_503_in_its_language(
-    client, seed, caplog, database_down
-):
-    with caplog.at_level(logging.ERROR, logger="portal.middleware"):
+def test_a_page_that_cannot_reach_the_database_answers_503_in_its_language(client, seed, caplog):
+    with caplog.at_level(logging.ERROR, logger="portal.middleware"), database_down():
         for url, lang, title in [
             (EN_URL, "en", "Service temporarily unavailable"),
             (ZH_URL, "zh-hans", "服务暂时不可用"),
@@ -44,7 +39,7 @@ def test_a_page_that_cannot_reach_the_database_answers_503_in_its_language(
 
 
 def test_the_503_is_not_cached_and_the_page_returns_with_the_database(client, seed):
-    with mock.patch.object(connection, "ensure_connection", side_effect=OperationalError("down")):
+    with database_down():
         assert client.get(EN_URL).status_code == 503
     response = client.get(EN_URL)
     assert response.status_code == 200
@@ -53,7 +48,7 @@ def test_the_503_is_not_cached_and_the_page_returns_with_the_database(client, se
 
 def test_a_cached_page_is_served_while_the_database_is_down(client, seed):
     assert client.get(EN_URL).status_code == 200
-    with mock.patch.object(connection, "ensure_connection", side_effect=OperationalError("down")):
+    with database_down():
         response = client.get(EN_URL)
         assert response.status_code == 200
         assert "Department of Public Security" in page_text(response)
