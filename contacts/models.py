@@ -34,6 +34,17 @@ class ContactKind(models.TextChoices):
 TELEPHONE_KINDS = {ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE, ContactKind.FAX}
 
 
+def contact_href(kind, value):
+    """The link a citizen follows to a contact of this kind and value, or None for plain text."""
+    if kind in (ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE):
+        return "tel:" + NOT_DIALLED.sub("", value)
+    if kind == ContactKind.EMAIL:
+        return "mailto:" + value
+    if kind == ContactKind.WEBSITE:
+        return value
+    return None
+
+
 class Contact(DepartmentChild):
     """One contact detail of a department, labelled per language."""
 
@@ -75,13 +86,7 @@ class Contact(DepartmentChild):
     @property
     def href(self):
         """The link a citizen follows, or None for plain text."""
-        if self.kind in (ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE):
-            return "tel:" + NOT_DIALLED.sub("", self.value)
-        if self.kind == ContactKind.EMAIL:
-            return "mailto:" + self.value
-        if self.kind == ContactKind.WEBSITE:
-            return self.value
-        return None
+        return contact_href(self.kind, self.value)
 
     def clean(self):
         super().clean()

@@ -529,11 +529,6 @@ class Department(models.Model):
             if unit.relation == AffiliatedUnit.Relation.MANAGED
         ]
 
-    @property
-    def institutions_with_handlers(self):
-        """Institutions whose routine work other institutions handle."""
-        return [institution for institution in self.institutions.all() if institution.handlers]
-
 
 class DepartmentChildManager(models.Manager):
     def get_by_natural_key(self, department_slug, code):

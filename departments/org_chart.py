@@ -31,7 +31,7 @@ class ChartUnit:
 
 @dataclass
 class Chart:
-    department: object
+    name: str
     institutions: list
     direct_units: list
     managed_units: list
@@ -43,36 +43,31 @@ class Chart:
 
 def handled_by_text(institution):
     return pgettext("organisation chart", "Routine work handled by the %(handlers)s") % {
-        "handlers": join_list(handler.display_full_name for handler in institution.handlers)
+        "handlers": join_list(handler.full_name for handler in institution.handlers)
     }
 
 
 def handles_text(institution):
     return pgettext("organisation chart", "Handles the routine work of the %(institution)s") % {
-        "institution": institution.display_full_name
+        "institution": institution.full_name
     }
 
 
-def organisation_chart(department):
-    """The chart of a department from ``Department.objects.with_structure()``, in page order.
+def organisation_chart(page):
+    """The chart of a ``departments.structure_page.StructurePage``, in page order.
 
-    Only the prefetched relations are read, so drawing the chart costs no query.
+    Drawn from the page's items, so it reads no database and no translated field.
     """
-    institutions = list(department.institutions.all())
-    handled = {institution.pk: [] for institution in institutions}
-    for institution in institutions:
-        for handler in institution.handlers:
-            handled.setdefault(handler.pk, []).append(institution)
     boxes = []
-    for institution in institutions:
+    for institution in page.institutions:
         box = ChartInstitution(name=institution.name)
         if institution.handlers:
             box.relations.append(handled_by_text(institution))
-        box.relations += [handles_text(other) for other in handled[institution.pk]]
+        box.relations += [handles_text(other) for other in institution.handles]
         boxes.append(box)
     return Chart(
-        department=department,
+        name=page.name,
         institutions=boxes,
-        direct_units=[ChartUnit(unit.name) for unit in department.directly_affiliated_units],
-        managed_units=[ChartUnit(unit.name) for unit in department.managed_units],
+        direct_units=[ChartUnit(unit.name) for unit in page.directly_affiliated_units],
+        managed_units=[ChartUnit(unit.name) for unit in page.managed_units],
     )

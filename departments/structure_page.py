@@ -1,83 +1,185 @@
-"""Sentences and lists of the structure page that are built from data in each language.
+"""What a structure page shows of a department, read once in the active language.
 
-Called by its template (``templates/jinja2/departments/department_detail.html``).
+``StructurePage(department)`` is built by the structure page's view and read by
+its template (``templates/jinja2/departments/department_detail.html``), by the
+organisation chart (``departments.org_chart``) and by the JSON-LD
+(``departments.structured_data``).
 """
+
+import functools
+from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext
 
+from contacts.models import ContactKind, contact_href
 from portal.text import item_number, join_list, number_in_words
 
+from .models import AffiliatedUnit, choice_label
 
-def _named_unit(unit, position):
-    name = format_html('<span id="unit-{}">{}</span>', position, unit.name)
+
+@dataclass(slots=True)
+class ResponsibilityItem:
+    number: str
+    label: str
+    text: str
+
+
+@dataclass(slots=True, eq=False)
+class InstitutionItem:
+    number: str
+    name: str
+    # Filled in only for institutions that handle or are handled (see full_name below).
+    full_name: str = ""
+    # The institutions that handle this one's routine work, and those it handles.
+    handlers: list = field(default_factory=list)
+    handles: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class UnitItem:
+    number: str
+    name: str
+    relation: str
+    relation_label: str
+
+
+@dataclass(slots=True)
+class LeaderItem:
+    number: str
+    name: str
+    post: str
+    duties: str
+    biography: str
+    photo: object
+    photo_alt: str
+
+
+@dataclass(slots=True)
+class ContactItem:
+    number: str
+    kind: str
+    label: str
+    href: str | None
+    value: str
+
+
+class StructurePage:
+    """A department's structure page: its texts in the active language, ready to print.
+
+    Each read of a translated field goes through modeltranslation's descriptor,
+    which looks up the active language every time, and the page shows most
+    texts more than once (the lists, the organisation chart, the JSON-LD):
+    they are read here once. Items carry their position, which numbers their
+    anchors (``#institution-3``, ``#unit-2``). Needs the relations of
+    ``Department.objects.with_structure()`` (or of
+    ``departments.snapshots.published_department``); reads no database.
+    """
+
+    def __init__(self, department):
+        self.department = department
+        self.language = translation.get_language()
+        self.name = department.name
+        self.introduction = department.introduction
+        self.responsibilities = [
+            ResponsibilityItem(str(number), item_number(number, self.language), row.text)
+            for number, row in enumerate(department.responsibilities.all(), 1)
+        ]
+        self.institutions = self._institutions(department)
+        relation_label = functools.cache(functools.partial(choice_label, AffiliatedUnit.Relation))
+        self.units = [
+            UnitItem(str(number), unit.name, unit.relation, relation_label(unit.relation))
+            for number, unit in enumerate(department.affiliated_units.all(), 1)
+        ]
+        self.leaders = [
+            LeaderItem(
+                str(number),
+                leader.name,
+                leader.post,
+                leader.duties,
+                leader.biography,
+                leader.photo,
+                leader.photo_alt,
+            )
+            for number, leader in enumerate(department.leaders.all(), 1)
+        ]
+        kind_label = functools.cache(functools.partial(choice_label, ContactKind))
+        self.contacts = []
+        for number, contact in enumerate(department.contacts.all(), 1):
+            value = contact.value
+            self.contacts.append(
+                ContactItem(
+                    str(number),
+                    contact.kind,
+                    contact.label or kind_label(contact.kind),
+                    contact_href(contact.kind, value),
+                    value,
+                )
+            )
+
+    @staticmethod
+    def _institutions(department):
+        institutions = list(department.institutions.all())
+        items = {
+            institution.pk: InstitutionItem(str(number), institution.name)
+            for number, institution in enumerate(institutions, 1)
+        }
+        for institution in institutions:
+            item = items[institution.pk]
+            for handler in institution.handlers:
+                # A handler from another department (never saved by the admin) still
+                # names it, as the note always did; it is just not a box of this chart.
+                handler_item = items.get(handler.pk) or InstitutionItem("", handler.name)
+                item.handlers.append(handler_item)
+                handler_item.handles.append(item)
+                if not handler_item.full_name:
+                    handler_item.full_name = handler.display_full_name
+            if item.handlers:
+                item.full_name = institution.display_full_name
+        return list(items.values())
+
+    @property
+    def institutions_with_handlers(self):
+        """Institutions whose routine work other institutions handle."""
+        return [institution for institution in self.institutions if institution.handlers]
+
+    @property
+    def directly_affiliated_units(self):
+        return [
+            unit
+            for unit in self.units
+            if unit.relation == AffiliatedUnit.Relation.DIRECTLY_AFFILIATED
+        ]
+
+    @property
+    def managed_units(self):
+        return [unit for unit in self.units if unit.relation == AffiliatedUnit.Relation.MANAGED]
+
+    def contact(self, kind):
+        """The first contact of this kind, or None."""
+        return next((contact for contact in self.contacts if contact.kind == kind), None)
+
+
+def _named_unit(unit):
+    name = format_html('<span id="unit-{}">{}</span>', unit.number, unit.name)
     return pgettext("an affiliated unit named in a sentence", "the %(name)s") % {"name": name}
 
 
-def structure_items(department):
-    """The lists of a structure page as plain values, read once in the active language.
-
-    Their loops cost most of the page's rendering, and each read of a
-    translated field goes through modeltranslation's descriptor: these
-    dictionaries hold the text and the positions (the numbers of the anchors)
-    ready to print. Needs the relations of ``Department.objects.with_structure()``
-    (or of ``departments.snapshots.published_department``).
-    """
-    language = translation.get_language()
-    return {
-        "responsibilities": [
-            {
-                "number": str(number),
-                "label": item_number(number, language),
-                "text": responsibility.text,
-            }
-            for number, responsibility in enumerate(department.responsibilities.all(), 1)
-        ],
-        "institutions": [
-            {"number": str(number), "name": institution.name}
-            for number, institution in enumerate(department.institutions.all(), 1)
-        ],
-        "leaders": [
-            {
-                "number": str(number),
-                "name": leader.name,
-                "post": leader.post,
-                "duties": leader.duties,
-                "biography": leader.biography,
-                "photo": leader.photo,
-                "photo_alt": leader.photo_alt,
-            }
-            for number, leader in enumerate(department.leaders.all(), 1)
-        ],
-        "contacts": [
-            {
-                "number": str(number),
-                "kind": contact.kind,
-                "label": contact.display_label,
-                "href": contact.href,
-                "value": contact.value,
-            }
-            for number, contact in enumerate(department.contacts.all(), 1)
-        ],
-    }
-
-
-def affiliated_units_sentence(department):
+def affiliated_units_sentence(page):
     """E.g. "X has four directly affiliated units, including the A, ..., and manages the B."
 
     The names are escaped here; the sentence patterns come from our own
     translation catalogue, so the joined result is safe to mark as such.
     """
-    direct = department.directly_affiliated_units
-    managed = department.managed_units
-    positions = {unit.pk: index for index, unit in enumerate(department.affiliated_units.all(), 1)}
+    direct = page.directly_affiliated_units
+    managed = page.managed_units
     values = {
-        "department": conditional_escape(department.name),
+        "department": conditional_escape(page.name),
         "count": number_in_words(len(direct)),
-        "units": join_list(_named_unit(unit, positions[unit.pk]) for unit in direct),
-        "managed": join_list(_named_unit(unit, positions[unit.pk]) for unit in managed),
+        "units": join_list(_named_unit(unit) for unit in direct),
+        "managed": join_list(_named_unit(unit) for unit in managed),
     }
     if direct and managed:
         sentence = ngettext(
@@ -101,14 +203,14 @@ def affiliated_units_sentence(department):
 
 
 def routine_work_note(institution):
-    """E.g. "The routine work of the Political Department is handled by the A, B, and C." """
-    handlers = join_list(
-        conditional_escape(handler.display_full_name) for handler in institution.handlers
-    )
+    """E.g. "The routine work of the Political Department is handled by the A, B, and C."
+
+    ``institution`` is an ``InstitutionItem`` of a ``StructurePage``.
+    """
+    handlers = join_list(conditional_escape(handler.full_name) for handler in institution.handlers)
     sentence = pgettext(
         "institutions", "The routine work of the %(institution)s is handled by the %(handlers)s."
     )
     return mark_safe(
-        sentence
-        % {"institution": conditional_escape(institution.display_full_name), "handlers": handlers}
+        sentence % {"institution": conditional_escape(institution.full_name), "handlers": handlers}
     )

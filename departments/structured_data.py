@@ -1,7 +1,7 @@
 """schema.org structured data (JSON-LD) describing a department on its structure page.
 
-``organization(department, request)`` builds the document as a plain dict in
-the active language; ``json_ld_script(data)`` renders it as a
+``organization(page, request)`` builds the document as a plain dict from a
+``departments.structure_page.StructurePage``; ``json_ld_script(data)`` renders it as a
 ``<script type="application/ld+json">`` element whose content cannot end the
 script early, whatever editors typed (``<``, ``>`` and ``&`` become ``\\u003C``
 and so on, as ``django.utils.html.json_script`` does).
@@ -17,8 +17,6 @@ from django.utils.safestring import mark_safe
 from modeltranslation.utils import build_localized_fieldname
 
 from contacts.models import ContactKind
-
-from .models import AffiliatedUnit, choice_label
 
 SCHEMA_CONTEXT = "https://schema.org"
 
@@ -52,32 +50,28 @@ def other_language_names(instance, field="name"):
     return names
 
 
-def _first(contacts, kind):
-    return next((contact for contact in contacts if contact.kind == kind), None)
+def organization(page, request):
+    """The department of a ``StructurePage`` as a schema.org GovernmentOrganization.
 
-
-def organization(department, request):
-    """The department as a schema.org GovernmentOrganization, in the active language.
-
-    Needs the relations of ``Department.objects.with_structure()``. Fragment
-    identifiers point at the elements of the structure page (``#institution-3``,
-    ``#unit-2``, ``#leader-1``), so each node is addressable.
+    In the page's language, from its items. Fragment identifiers point at the
+    elements of the structure page (``#institution-3``, ``#unit-2``,
+    ``#leader-1``), so each node is addressable.
     """
+    department = page.department
     page_url = request.build_absolute_uri(department.get_absolute_url())
-    contacts = list(department.contacts.all())
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "GovernmentOrganization",
         "@id": page_url + "#organization",
-        "name": department.name,
+        "name": page.name,
     }
     alternate_names = other_language_names(department)
     if alternate_names:
         data["alternateName"] = alternate_names[0] if len(alternate_names) == 1 else alternate_names
     data["url"] = page_url
-    data["inLanguage"] = bcp47(translation.get_language())
-    if department.introduction:
-        data["description"] = department.introduction
+    data["inLanguage"] = bcp47(page.language)
+    if page.introduction:
+        data["description"] = page.introduction
     data["parentOrganization"] = {
         "@type": "GovernmentOrganization",
         "name": department.government.name,
@@ -86,25 +80,25 @@ def organization(department, request):
     sub_organizations = [
         {
             "@type": "GovernmentOrganization",
-            "@id": f"{page_url}#institution-{position}",
+            "@id": f"{page_url}#institution-{institution.number}",
             "name": institution.name,
         }
-        for position, institution in enumerate(department.institutions.all(), 1)
+        for institution in page.institutions
     ]
     sub_organizations += [
         {
             "@type": "GovernmentOrganization",
-            "@id": f"{page_url}#unit-{position}",
+            "@id": f"{page_url}#unit-{unit.number}",
             "name": unit.name,
-            "description": choice_label(AffiliatedUnit.Relation, unit.relation),
+            "description": unit.relation_label,
         }
-        for position, unit in enumerate(department.affiliated_units.all(), 1)
+        for unit in page.units
     ]
     if sub_organizations:
         data["subOrganization"] = sub_organizations
 
-    address = _first(contacts, ContactKind.ADDRESS)
-    postcode = _first(contacts, ContactKind.POSTCODE)
+    address = page.contact(ContactKind.ADDRESS)
+    postcode = page.contact(ContactKind.POSTCODE)
     if address or postcode:
         data["address"] = {"@type": "PostalAddress"}
         if address:
@@ -119,11 +113,11 @@ def organization(department, request):
         "email": ContactKind.EMAIL,
     }
     for key, kind in simple.items():
-        contact = _first(contacts, kind)
+        contact = page.contact(kind)
         if contact:
             data[key] = contact.value
     # ``url`` is this page; the department's own website identifies it too.
-    websites = [contact.value for contact in contacts if contact.kind == ContactKind.WEBSITE]
+    websites = [contact.value for contact in page.contacts if contact.kind == ContactKind.WEBSITE]
     if websites:
         data["sameAs"] = websites
 
@@ -131,10 +125,10 @@ def organization(department, request):
         {
             "@type": "ContactPoint",
             "contactType": CONTACT_TYPES[contact.kind],
-            "name": str(contact.display_label),
+            "name": contact.label,
             "telephone": contact.value,
         }
-        for contact in contacts
+        for contact in page.contacts
         if contact.kind in CONTACT_TYPES
     ]
     if contact_points:
@@ -143,11 +137,11 @@ def organization(department, request):
     leaders = [
         {
             "@type": "Person",
-            "@id": f"{page_url}#leader-{position}",
+            "@id": f"{page_url}#leader-{leader.number}",
             "name": leader.name,
             "jobTitle": leader.post,
         }
-        for position, leader in enumerate(department.leaders.all(), 1)
+        for leader in page.leaders
     ]
     if leaders:
         data["employee"] = leaders
@@ -168,6 +162,6 @@ def json_ld_script(data):
     )
 
 
-def department_json_ld(department, request):
-    """The structure page's ``<script>`` of JSON-LD, for its template."""
-    return json_ld_script(organization(department, request))
+def department_json_ld(page, request):
+    """The ``<script>`` of JSON-LD of a ``StructurePage``, for its template."""
+    return json_ld_script(organization(page, request))

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import snapshots
 from .models import Department
 from .search import SearchQueryText, search
+from .structure_page import StructurePage
 
 
 class DepartmentListView(ListView):
@@ -49,7 +50,7 @@ class DepartmentDetailView(DetailView):
 
     Template: ``departments/department_detail.html``; context: ``department``
     with its responsibilities, institutions, affiliated units and contacts
-    prefetched.
+    prefetched, and ``structure``, the ``StructurePage`` of what the page shows.
     """
 
     context_object_name = "department"
@@ -67,6 +68,9 @@ class DepartmentDetailView(DetailView):
 
     def get_queryset(self):
         return Department.objects.published().with_structure()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(structure=StructurePage(self.object), **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -22,11 +22,7 @@ from jinja2 import Environment
 
 from departments.images import responsive_image
 from departments.org_chart import organisation_chart
-from departments.structure_page import (
-    affiliated_units_sentence,
-    routine_work_note,
-    structure_items,
-)
+from departments.structure_page import affiliated_units_sentence, routine_work_note
 from departments.structured_data import department_json_ld
 from portal.navigation import display_mode_toggle, language_versions
 
@@ -93,7 +89,6 @@ GLOBALS = {
     "get_current_language": translation.get_language,
     "language_versions": language_versions,
     "display_mode_toggle": display_mode_toggle,
-    "structure_items": structure_items,
     "affiliated_units_sentence": affiliated_units_sentence,
     "routine_work_note": routine_work_note,
     "organisation_chart": organisation_chart,

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from departments.models import AffiliatedUnit, Department, Institution
 from departments.org_chart import organisation_chart
+from departments.structure_page import StructurePage
 from tests.conftest import assert_in_order, page_text
 from tests.seed_page import read_seed_page
 
@@ -181,7 +182,7 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
     republish(draft)
     with translation.override("en"):
         publication = Department.objects.published().with_structure().get(slug="transport")
-        boxes = organisation_chart(publication).institutions
+        boxes = organisation_chart(StructurePage(publication)).institutions
     assert [(box.name, box.relations) for box in boxes] == [
         ("Office", ["Routine work handled by the Secretariat"]),
         (
@@ -206,10 +207,10 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
     )
 
 
-def test_drawing_the_chart_costs_no_query(seed):
+def test_reading_the_page_and_drawing_its_chart_costs_no_query(seed):
     publication = Department.objects.published().with_structure().get(slug="public-security")
     with CaptureQueriesContext(connection) as queries:
-        chart = organisation_chart(publication)
+        chart = organisation_chart(StructurePage(publication))
         names = [box.name for box in chart.institutions]
         names += [unit.name for unit in chart.direct_units + chart.managed_units]
     assert len(names) == 27
