@@ -14,10 +14,11 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext
 
-from contacts.models import ContactKind, contact_href
+from contacts.models import Contact, ContactKind, contact_href
+from portal.localized import translated
 from portal.text import item_number, join_list, number_in_words
 
-from .models import AffiliatedUnit, choice_label
+from .models import AffiliatedUnit, Institution, Leader, Responsibility, choice_label
 
 
 @dataclass(slots=True)
@@ -83,37 +84,44 @@ class StructurePage:
         self.language = translation.get_language()
         self.name = department.name
         self.introduction = department.introduction
+        text = translated(Responsibility, "text")
         self.responsibilities = [
-            ResponsibilityItem(str(number), item_number(number, self.language), row.text)
+            ResponsibilityItem(str(number), item_number(number, self.language), text(row))
             for number, row in enumerate(department.responsibilities.all(), 1)
         ]
         self.institutions = self._institutions(department)
+        unit_name = translated(AffiliatedUnit, "name")
         relation_label = functools.cache(functools.partial(choice_label, AffiliatedUnit.Relation))
         self.units = [
-            UnitItem(str(number), unit.name, unit.relation, relation_label(unit.relation))
+            UnitItem(str(number), unit_name(unit), unit.relation, relation_label(unit.relation))
             for number, unit in enumerate(department.affiliated_units.all(), 1)
         ]
+        name, post, duties, biography, photo_alt = (
+            translated(Leader, field)
+            for field in ("name", "post", "duties", "biography", "photo_alt")
+        )
         self.leaders = [
             LeaderItem(
                 str(number),
-                leader.name,
-                leader.post,
-                leader.duties,
-                leader.biography,
+                name(leader),
+                post(leader),
+                duties(leader),
+                biography(leader),
                 leader.photo,
-                leader.photo_alt,
+                photo_alt(leader),
             )
             for number, leader in enumerate(department.leaders.all(), 1)
         ]
+        label, contact_value = translated(Contact, "label"), translated(Contact, "value")
         kind_label = functools.cache(functools.partial(choice_label, ContactKind))
         self.contacts = []
         for number, contact in enumerate(department.contacts.all(), 1):
-            value = contact.value
+            value = contact_value(contact)
             self.contacts.append(
                 ContactItem(
                     str(number),
                     contact.kind,
-                    contact.label or kind_label(contact.kind),
+                    label(contact) or kind_label(contact.kind),
                     contact_href(contact.kind, value),
                     value,
                 )
@@ -122,8 +130,9 @@ class StructurePage:
     @staticmethod
     def _institutions(department):
         institutions = list(department.institutions.all())
+        name = translated(Institution, "name")
         items = {
-            institution.pk: InstitutionItem(str(number), institution.name)
+            institution.pk: InstitutionItem(str(number), name(institution))
             for number, institution in enumerate(institutions, 1)
         }
         for institution in institutions:
