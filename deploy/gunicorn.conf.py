@@ -41,9 +41,11 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
 def when_ready(server):
-    """In the master, before the first fork: the work of each worker's first request
-    (portal/preload.py), so that new and recycled workers answer at full speed at once."""
+    """In the master, before the first fork: the work of each worker's first request, then
+    the garbage collector set for serving pages (portal/preload.py), so that new and
+    recycled workers answer at full speed at once."""
     if server.cfg.preload_app:
-        from portal.preload import warm_up
+        from portal.preload import settle, warm_up
 
         warm_up()
+        settle()

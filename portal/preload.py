@@ -12,6 +12,8 @@ Nothing here may open a connection (to PostgreSQL or Redis): forked workers
 would share it. ``tests/test_deploy.py`` runs this with both unreachable.
 """
 
+import gc
+
 # Django's Redis cache backend imports redis-py (0.2 s) when it makes its client, in each
 # worker; the client connects on its first command only.
 import redis  # noqa: F401
@@ -23,6 +25,10 @@ from django.utils import translation
 # The templates the public site renders (Jinja2); the admin's are left to load on use.
 PUBLIC_TEMPLATE_ENGINE = "jinja2"
 
+# Net allocations between two collections of the youngest generation (Python's default:
+# 700). See settle().
+YOUNG_GENERATION_THRESHOLD = 5000
+
 
 def warm_up():
     resolver = get_resolver()
@@ -33,3 +39,26 @@ def warm_up():
     environment = engines[PUBLIC_TEMPLATE_ENGINE].env
     for name in environment.list_templates():
         environment.get_template(name)
+
+
+def settle():
+    """Set the garbage collector for workers that serve pages, just before the first fork.
+
+    Everything the master has made by now (Django, the URLconf, catalogues, compiled
+    templates: some 100,000 objects) lives as long as the process: ``gc.freeze()``
+    takes it out of the collector's sight, as Python's documentation advises for a
+    server that forks, so that no collection in a worker walks it (or writes to pages
+    the workers share with the master).
+
+    A page leaves some 400 objects in reference cycles (model instances and the
+    department they belong to, as the ORM links them), which only the collector frees.
+    At Python's default threshold, a young collection ran nearly twice per page and
+    walked the page's objects while they were still in use, handing them on to older
+    generations to be walked again; every 5,000 allocations it runs about once per
+    seven pages, after most of them have died. The uncached structure page took about
+    8 % less time in-process (2.11 → 1.93 ms). The garbage waiting meanwhile is a few
+    thousand objects.
+    """
+    gc.freeze()
+    _young, *older = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *older)

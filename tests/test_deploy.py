@@ -7,6 +7,7 @@ import sys
 
 from django.conf import settings
 
+from portal.preload import YOUNG_GENERATION_THRESHOLD
 from tests.nginx import free_port, local_config, nginx_binary
 from tests.production import production_env, run_python
 
@@ -68,6 +69,7 @@ def test_gunicorn_accepts_its_settings():
 # when_ready hook of deploy/gunicorn.conf.py), then proves that the database and the cache
 # it was given are unreachable, and that the warm-up did the first request's work.
 IMPORT_AS_GUNICORN_MASTER = """
+import gc
 import runpy
 import sys
 import types
@@ -90,6 +92,8 @@ print("URLconf imported:", "portal.urls" in sys.modules and "departments.views" 
 print("redis-py imported:", "redis" in sys.modules)
 compiled = engines["jinja2"].env.cache
 print("structure page compiled:", any("department_detail.html" in str(key) for key in compiled))
+print("objects frozen:", gc.get_freeze_count())
+print("young collection threshold:", gc.get_threshold()[0])
 """
 
 
@@ -109,3 +113,7 @@ def test_the_application_loads_and_warms_up_without_connecting_to_postgresql_or_
     assert "URLconf imported: True" in printed
     assert "redis-py imported: True" in printed
     assert "structure page compiled: True" in printed
+    # What the master made is out of the garbage collector's sight in the workers.
+    frozen = next(line for line in printed if line.startswith("objects frozen:"))
+    assert int(frozen.rpartition(":")[2]) > 10_000, frozen
+    assert f"young collection threshold: {YOUNG_GENERATION_THRESHOLD}" in printed
