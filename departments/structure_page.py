@@ -70,11 +70,11 @@ class ContactItem:
 class StructurePage:
     """A department's structure page: its texts in the active language, ready to print.
 
-    Each read of a translated field goes through modeltranslation's descriptor,
-    which looks up the active language every time, and the page shows most
-    texts more than once (the lists, the organisation chart, the JSON-LD):
-    they are read here once. Items carry their position, which numbers their
-    anchors (``#institution-3``, ``#unit-2``). Needs the relations of
+    The page shows most texts more than once (the lists, the organisation
+    chart, the JSON-LD), and modeltranslation's descriptor looks up the active
+    language on every read: the texts are read here once, the language looked
+    up once per field (``portal.localized``). Items carry their position, which
+    numbers their anchors (``#institution-3``, ``#unit-2``). Needs the relations of
     ``Department.objects.with_structure()`` (or of
     ``departments.snapshots.published_department``); reads no database.
     """
