@@ -28,23 +28,33 @@ def directives(policy):
 # --- Production settings ------------------------------------------------------------------
 
 
-def test_check_deploy_reports_nothing_in_production():
-    result = run_python(
-        "import django; django.setup(); from django.core.management import call_command; "
-        "call_command('check', '--deploy', '--fail-level', 'DEBUG')",
-        production_env(),
-    )
+CHECK_DEPLOY = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('check', '--deploy', '--fail-level', 'DEBUG')"
+)
+COLLECTSTATIC = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('collectstatic', '--noinput', verbosity=0)"
+)
+
+
+def test_check_deploy_reports_nothing_in_production_once_static_files_are_collected(tmp_path):
+    env = production_env(STATIC_ROOT=str(tmp_path))
+    # Before collectstatic, every page would fail on its stylesheet's fingerprinted name.
+    before = run_python(CHECK_DEPLOY, env)
+    assert before.returncode != 0
+    assert "portal.W001" in before.stderr, before.stdout + before.stderr
+    assert "collectstatic" in before.stderr
+    collected = run_python(COLLECTSTATIC, env)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    result = run_python(CHECK_DEPLOY, env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "no issues" in output, output
 
 
 def test_collectstatic_fingerprints_and_compresses_in_production(tmp_path):
-    result = run_python(
-        "import django; django.setup(); from django.core.management import call_command; "
-        "call_command('collectstatic', '--noinput', verbosity=0)",
-        production_env(STATIC_ROOT=str(tmp_path)),
-    )
+    result = run_python(COLLECTSTATIC, production_env(STATIC_ROOT=str(tmp_path)))
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     assert manifest["css/portal.css"].startswith("css/portal.")
