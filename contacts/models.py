@@ -34,6 +34,11 @@ class ContactKind(models.TextChoices):
 TELEPHONE_KINDS = {ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE, ContactKind.FAX}
 
 
+def contact_label(label, kind):
+    """What a contact is called on the page: its own label, else its kind's name."""
+    return label or choice_label(ContactKind, kind)
+
+
 def contact_href(kind, value):
     """The link a citizen follows to a contact of this kind and value, or None for plain text."""
     if kind in (ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE):
@@ -81,7 +86,7 @@ class Contact(DepartmentChild):
 
     @property
     def display_label(self):
-        return self.label or choice_label(ContactKind, self.kind)
+        return contact_label(self.label, self.kind)
 
     @property
     def href(self):

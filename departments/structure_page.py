@@ -14,7 +14,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext
 
-from contacts.models import Contact, ContactKind, contact_href
+from contacts.models import Contact, contact_href, contact_label
 from portal.localized import translated
 from portal.text import item_number, join_list, number_in_words
 
@@ -113,7 +113,6 @@ class StructurePage:
             for number, leader in enumerate(department.leaders.all(), 1)
         ]
         label, contact_value = translated(Contact, "label"), translated(Contact, "value")
-        kind_label = functools.cache(functools.partial(choice_label, ContactKind))
         self.contacts = []
         for number, contact in enumerate(department.contacts.all(), 1):
             value = contact_value(contact)
@@ -121,7 +120,7 @@ class StructurePage:
                 ContactItem(
                     str(number),
                     contact.kind,
-                    label(contact) or kind_label(contact.kind),
+                    contact_label(label(contact), contact.kind),
                     contact_href(contact.kind, value),
                     value,
                 )
