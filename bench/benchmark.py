@@ -588,7 +588,8 @@ class Run:
             str(self.static_root / "bench-page.html"),
         )
         run_task("render the benchmark page", render, self.uncached_env, 120)
-        published_page = self.published_root / self.page_path.strip("/") / "index.html"
+        # The pages are in the site/ folder of STATIC_PUBLISHING_ROOT (portal.static_publishing).
+        published_page = self.published_root / "site" / self.page_path.strip("/") / "index.html"
         if not published_page.exists():
             raise StackError(f"publish_static did not write {published_page}")
         shutil.copyfile(published_page, self.static_root / "bench-published.html")

@@ -20,6 +20,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
@@ -36,6 +37,8 @@ MAX_PAGE_SIZE = 100
 ALLOWED_METHODS = ("GET", "HEAD")
 # Longest part of a rejected value that an error message repeats.
 ECHO_LENGTH = 40
+# The query parameters the API reads.
+PARAMETERS = ("lang", "kind", "page", "page_size")
 
 # Only what a list entry shows, in both languages (the fallback reads the English column).
 SUMMARY_FIELDS = (
@@ -93,8 +96,7 @@ def api_view(view):
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        requested = request.GET.get("lang")
-        language = requested if requested in LANGUAGE_CODES else DEFAULT_LANGUAGE
+        language = answer_language(request)
         with translation.override(language):
             try:
                 if request.method not in ALLOWED_METHODS:
@@ -106,13 +108,48 @@ def api_view(view):
                 response = view(request, *args, **kwargs)
             except ApiError as error:
                 response = error.response()
-        if response.status_code == 405:
-            response["Allow"] = ", ".join(ALLOWED_METHODS)
-        response["Access-Control-Allow-Origin"] = "*"
-        response.headers.setdefault("Content-Language", language)
-        return response
+        return with_api_headers(response, language)
 
     return wrapper
+
+
+def answer_language(request):
+    """The language of an answer: the requested one when it is valid, else English."""
+    requested = request.GET.get("lang")
+    return requested if requested in LANGUAGE_CODES else DEFAULT_LANGUAGE
+
+
+def with_api_headers(response, language):
+    """The headers every answer of the API carries, errors included."""
+    if response.status_code == 405:
+        response["Allow"] = ", ".join(ALLOWED_METHODS)
+    response["Access-Control-Allow-Origin"] = "*"
+    response.headers.setdefault("Content-Language", language)
+    return response
+
+
+def is_api_request(request):
+    """Whether ``request`` is addressed to the API, whose every answer is JSON, errors too."""
+    return request.path_info.startswith(reverse(not_found))
+
+
+def error_response(request, error):
+    """An :class:`ApiError` raised outside the API's views (by a middleware), answered as
+    the views answer theirs. Its message may be lazy: it is read in the answer's language."""
+    language = answer_language(request)
+    with translation.override(language):
+        response = error.response()
+    return with_api_headers(response, language)
+
+
+def refused_parameter(request, name):
+    """The answer to a query parameter no query can use (``portal.middleware.
+    RefuseUnstorableParametersMiddleware``): a 400 naming it when the API reads it."""
+    error = invalid_parameter(
+        name if name in PARAMETERS else None,
+        gettext_lazy("The query string contains a character that cannot be used, such as NUL."),
+    )
+    return error_response(request, error)
 
 
 def echo(value):

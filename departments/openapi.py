@@ -110,12 +110,17 @@ def schemas():
                     {
                         "code": string(
                             "Machine-readable reason.",
-                            enum=["invalid_parameter", "not_found", "method_not_allowed"],
+                            enum=[
+                                "invalid_parameter",
+                                "not_found",
+                                "method_not_allowed",
+                                "service_unavailable",
+                            ],
                         ),
                         "message": string("Explanation for people, naming the parameter."),
                         "parameter": string(
                             "The query parameter that was refused (invalid_parameter only).",
-                            enum=["lang", "kind", "page", "page_size"],
+                            enum=list(api.PARAMETERS),
                         ),
                     },
                     optional=("parameter",),
@@ -288,11 +293,13 @@ def json_content(schema):
     return {"application/json": {"schema": schema}}
 
 
-def error_response(description, with_allow=False):
+def error_response(description, with_allow=False, with_retry_after=False):
     response = {"description": description, "content": json_content(ref("Error"))}
     headers = {"Access-Control-Allow-Origin": {"$ref": "#/components/headers/AllowOrigin"}}
     if with_allow:
         headers["Allow"] = {"$ref": "#/components/headers/Allow"}
+    if with_retry_after:
+        headers["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
     response["headers"] = headers
     return response
 
@@ -313,6 +320,7 @@ def openapi_document():
     """The whole document, as a dict ready for JSON."""
     bad_request = {"$ref": "#/components/responses/BadRequest"}
     not_allowed = {"$ref": "#/components/responses/MethodNotAllowed"}
+    unavailable = {"$ref": "#/components/responses/ServiceUnavailable"}
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -340,6 +348,7 @@ def openapi_document():
                         "200": ok_response("One page of departments.", ref("DepartmentList")),
                         "400": bad_request,
                         "405": not_allowed,
+                        "503": unavailable,
                     },
                 }
             },
@@ -353,6 +362,7 @@ def openapi_document():
                         "400": bad_request,
                         "404": error_response("No published department has this slug."),
                         "405": not_allowed,
+                        "503": unavailable,
                     },
                 }
             },
@@ -375,6 +385,11 @@ def openapi_document():
                     "A parameter has a value it does not accept; `parameter` names it."
                 ),
                 "MethodNotAllowed": error_response("Only GET and HEAD are allowed.", True),
+                "ServiceUnavailable": error_response(
+                    "The data cannot be read at the moment (the database does not answer); "
+                    "ask again after `Retry-After` seconds.",
+                    with_retry_after=True,
+                ),
             },
             "headers": {
                 "AllowOrigin": {
@@ -383,6 +398,10 @@ def openapi_document():
                 },
                 "Allow": {
                     "description": "The methods allowed: `GET, HEAD`.",
+                    "schema": string(),
+                },
+                "RetryAfter": {
+                    "description": "Seconds to wait before asking again.",
                     "schema": string(),
                 },
             },

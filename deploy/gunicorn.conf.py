@@ -7,6 +7,10 @@ GUNICORN_WORKERS          worker processes (default 2 x CPU cores + 1)
 GUNICORN_THREADS          threads per worker (default 1)
 GUNICORN_TIMEOUT          seconds before a silent worker is restarted (default 30)
 FORWARDED_ALLOW_IPS       proxies whose X-Forwarded-* headers are trusted (default 127.0.0.1,::1)
+
+Django's TRUSTED_PROXIES (the proxies whose X-Forwarded-For names the client, for the
+sign-in lockout) lists the same nginx addresses, plus the load balancer's in front of it:
+see deploy/nginx.conf and the README.
 """
 
 import multiprocessing

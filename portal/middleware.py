@@ -1,8 +1,14 @@
+import functools
+import ipaddress
 import logging
+import re
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from departments import api
 
 from .display import display_mode
 from .views import service_unavailable
@@ -42,24 +48,71 @@ class PermissionsPolicyMiddleware:
 
 
 def client_ip(request):
-    """The visitor's address for django-axes, behind settings.TRUSTED_PROXY_COUNT proxies.
+    """The visitor's address for django-axes: REMOTE_ADDR, unless a trusted proxy sent it.
 
-    Each trusted proxy appends the address it received the request from to
-    X-Forwarded-For, so the client is the TRUSTED_PROXY_COUNT-th entry from the
-    right; anything further left was written by the client and cannot be trusted.
+    Each proxy appends to X-Forwarded-For the address it received the request from. On a
+    request from one of settings.TRUSTED_PROXIES, the header is read from the right, past
+    the trusted proxies' own addresses: the first other address is the client's, and what
+    is left of it was written by the client (MDN's "trusted proxy list" method). Any other
+    sender is a direct client, whatever headers it sends. (django-ipware's trusted proxies
+    are matched by position against the header alone, never against REMOTE_ADDR: a direct
+    client's "X-Forwarded-For: <victim>, 127.0.0.1" would name the victim.)
     """
-    remote_addr = request.META.get("REMOTE_ADDR")
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if count <= 0:
-        return remote_addr
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if not forwarded:
-        return remote_addr
-    return forwarded[-count] if len(forwarded) >= count else forwarded[0]
+    networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    address = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    while forwarded and is_in(address, networks):
+        hop = forwarded.pop().strip()
+        if parsed_address(hop) is None:
+            # No address where a trusted proxy writes one: the proxy is all we know.
+            break
+        address = hop
+    return address
+
+
+@functools.cache
+def trusted_networks(proxies):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def parsed_address(text):
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    # An IPv4 client of a dual-stack socket: ::ffff:127.0.0.1 is 127.0.0.1.
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+def is_in(text, networks):
+    address = parsed_address(text or "")
+    # An address of the other IP version is in no network, never an error.
+    return address is not None and any(address in network for network in networks)
+
+
+# Characters no PostgreSQL text value can hold (NUL), or that are no character on their own
+# (UTF-16 surrogates): a query that compares a column with them fails.
+UNUSABLE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+class RefuseUnusableParametersMiddleware:
+    """Answers 400 to a query string holding a character no query can use, for every view.
+
+    A search for "a\\x00b" would otherwise reach PostgreSQL, which refuses it with a 500.
+    Pages answer the site's 400 page (templates/jinja2/400.html) in their language; the
+    API its JSON error, naming the parameter.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if any(UNUSABLE_CHARACTERS.search(text) for text in (name, *values)):
+                if api.is_api_request(request):
+                    return api.refused_parameter(request, name)
+                raise BadRequest(f"Unusable character in the query parameter {name!r}.")
+        return self.get_response(request)
 
 
 class PublicCacheControlMiddleware:

@@ -7,6 +7,7 @@ that a fresh clone runs with one command.
 
 import os
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.DisplayModeMiddleware",
+    # A NUL in the query string answers 400 (in the page's language) before any view queries.
+    "portal.middleware.RefuseUnusableParametersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -346,11 +349,26 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "portal.views.sign_in_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
-# Behind nginx (and a load balancer), REMOTE_ADDR is the proxy's address: the
-# client's is taken from X-Forwarded-For, counting TRUSTED_PROXY_COUNT
-# addresses from the right (nginx alone: 1; load balancer + nginx: 2). Never
-# set it higher than the number of proxies, or clients could choose their address.
-TRUSTED_PROXY_COUNT = env_number("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+# Behind nginx (and a load balancer), REMOTE_ADDR is the proxy's address and the
+# client's is in X-Forwarded-For (portal.middleware.client_ip). The header is read only
+# on requests from these proxies (addresses or networks, comma-separated): nginx on the
+# same machine by default in production; add the load balancers' addresses, and nginx's
+# when it runs on another machine. A client that reaches gunicorn any other way is its
+# own address, whatever it sends.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else [])
+for proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks (10.0.0.0/24), not {proxy!r}."
+        ) from None
+if os.environ.get("TRUSTED_PROXY_COUNT"):
+    # It trusted the header from any sender; the proxies' addresses cannot be guessed.
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES: unset it, and set "
+        "TRUSTED_PROXIES to the addresses of nginx and the load balancers (README)."
+    )
 AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 
 # Where the admin lives, e.g. "office/" (with the trailing slash); robots.txt names it too.

@@ -1,9 +1,11 @@
 """Static publishing, as the legacy CMS did: public pages written as files for nginx.
 
-nginx (``deploy/nginx.conf``) answers from the files in
+nginx (``deploy/nginx.conf``) answers from the files in the ``site/`` folder of
 ``settings.STATIC_PUBLISHING_ROOT`` when they exist and passes everything else
 to Django, so published pages keep being served while the database is down,
-and a missing file is never wrong: Django then serves the page live.
+and a missing file is never wrong: Django then serves the page live. The
+publisher's own files (the manifest and the lock) are kept beside ``site/``,
+out of the folder nginx serves.
 
 What is rendered when:
 
@@ -17,8 +19,8 @@ What is rendered when:
   another publication, or under another *site fingerprint* (the site's
   address, its settings and the governments, which every page shows); the
   pages of departments no longer published are removed; every site page is
-  rendered and written if it changed. The *manifest* (``.manifest.json`` in
-  the folder) records which publication and fingerprint each department's
+  rendered and written if it changed. The *manifest* (``.manifest.json`` beside
+  ``site/``) records which publication and fingerprint each department's
   files were rendered from, so a run when little changed renders little.
 - ``manage.py publish_static --all``: every page rendered and written, for a
   release: templates, translations, static files and code change pages in
@@ -51,6 +53,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -79,6 +82,8 @@ INDEX_FILES = {
     "text/html": "index.html",
     "application/atom+xml": "index.atom",
 }
+# In STATIC_PUBLISHING_ROOT: the folder nginx serves, and beside it the publisher's files.
+PAGES_FOLDER = "site"
 LOCK_FILE = ".publishing.lock"
 MANIFEST_FILE = ".manifest.json"
 MANIFEST_VERSION = 1
@@ -153,6 +158,15 @@ def site_page(path):
     # a page that names no department cannot change when one is published.
     lists_departments = page_cache.DEPARTMENTS in page_cache.topics_of(resolve(path))
     return SitePage(path, lists_departments)
+
+
+@functools.cache
+def previous_layout_names():
+    """The first part of every published page's path: its language, or its own name."""
+    names = set(language_codes())
+    for name in LANGUAGE_NEUTRAL_SITE_PAGES:
+        names.add(reverse(name).strip("/").split("/")[0])
+    return sorted(names)
 
 
 def department_paths(slugs):
@@ -328,6 +342,7 @@ class StaticPublisher:
                 "No folder for static pages: set STATIC_PUBLISHING_ROOT or give --output."
             )
         self.root = Path(root)
+        self.pages_root = self.root / PAGES_FOLDER
         self.manifest = Manifest(self.root)
         self.site_url = site_url or settings.SITE_URL
         site = urlsplit(self.site_url)
@@ -360,9 +375,24 @@ class StaticPublisher:
         with open(self.root / LOCK_FILE, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                self.remove_previous_layout()
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def remove_previous_layout(self):
+        """Removes the pages a release before ``site/`` wrote beside the manifest.
+
+        nginx configured for that layout then passes those pages to Django, never
+        serving one that publishing no longer keeps current. A few checks per lock.
+        """
+        for name in previous_layout_names():
+            path = self.root / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+                logger.info("Removed %s, published by a previous release (now in site/).", path)
+            elif path.is_file():
+                path.unlink()
 
     def render(self, path):
         # The nested request activates its own language; the caller's must survive it.
@@ -379,7 +409,7 @@ class StaticPublisher:
         response = self.render(path)
         target = None
         if response.status_code == 200 and not response.streaming:
-            target = file_for(self.root, path, response.get("Content-Type", ""))
+            target = file_for(self.pages_root, path, response.get("Content-Type", ""))
         if target is None:
             self.remove(path)
             return REMOVED
@@ -389,7 +419,7 @@ class StaticPublisher:
         return WRITTEN
 
     def remove(self, path):
-        for name in all_file_names_for(self.root, path):
+        for name in all_file_names_for(self.pages_root, path):
             with suppress(FileNotFoundError):
                 os.unlink(name)
         return REMOVED
@@ -509,14 +539,14 @@ class StaticPublisher:
             self.manifest.write(entries)
 
     def department_files_exist(self, paths):
-        return all(file_for(self.root, path, "text/html").exists() for path in paths)
+        return all(file_for(self.pages_root, path, "text/html").exists() for path in paths)
 
     def department_files_on_disk(self):
         """How many language versions of each department's page are files."""
         counts = Counter()
         for code in language_codes():
             with translation.override(code):
-                folder = self.root / reverse("departments:department_list").lstrip("/")
+                folder = self.pages_root / reverse("departments:department_list").lstrip("/")
             try:
                 children = os.scandir(folder)
             except FileNotFoundError:

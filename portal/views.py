@@ -8,10 +8,12 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 from django.views.static import serve
 
+from departments import api
 from departments.models import Government
 
 from . import display
@@ -23,9 +25,20 @@ SERVICE_UNAVAILABLE_RETRY_SECONDS = 120
 def service_unavailable(request):
     """503 while the database does not answer (portal.middleware.DatabaseUnavailableMiddleware).
 
-    Rendered like Django's 500 page, without context processors: they read the database.
+    A page is rendered like Django's 500 page, without context processors: they read the
+    database. The API answers its JSON error instead, as for any other error.
     """
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    if api.is_api_request(request):
+        error = api.ApiError(
+            503,
+            "service_unavailable",
+            gettext_lazy(
+                "The service is temporarily unavailable. Please try again in a few minutes."
+            ),
+        )
+        response = api.error_response(request, error)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(SERVICE_UNAVAILABLE_RETRY_SECONDS)
     add_never_cache_headers(response)
     return response

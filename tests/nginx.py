@@ -41,11 +41,15 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def local_config(folder, *, port=None, upstream=None, published=None):
+LOAD_BALANCER_PLACEHOLDER = "    10.0.0.2 1;"
+
+
+def local_config(folder, *, port=None, upstream=None, published=None, load_balancers=None):
     """Writes deploy/nginx.conf with its placeholders pointing into ``folder``; returns its path.
 
     ``port`` replaces the public listen port, ``upstream`` ("127.0.0.1:8123") the
-    application server, ``published`` the published pages' folder.
+    application server, ``published`` the published pages' folder (STATIC_PUBLISHING_ROOT),
+    ``load_balancers`` ("127.0.0.1") the address of the load balancer in front of nginx.
     """
     text = NGINX_CONF.read_text()
     for placeholder in PLACEHOLDERS:
@@ -70,6 +74,9 @@ def local_config(folder, *, port=None, upstream=None, published=None):
         text = text.replace("server_name portal.example.gov.cn;", "server_name _;")
     if upstream:
         text = text.replace("server 127.0.0.1:8001", f"server {upstream}")
+    assert LOAD_BALANCER_PLACEHOLDER in text
+    if load_balancers:
+        text = text.replace(LOAD_BALANCER_PLACEHOLDER, f"    {load_balancers} 1;")
     temp_paths = "".join(
         f"    {kind}_temp_path {folder / kind};\n"
         for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]

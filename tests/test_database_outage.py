@@ -97,3 +97,23 @@ def test_in_production_pages_answer_503_while_postgresql_is_down():
     assert answers[ZH_URL][:2] == [503, "120"]
     assert "<h1>服务暂时不可用</h1>" in answers[ZH_URL][2]
     assert any("The database did not answer GET" in line for line in logged)
+
+
+API_URLS = ["/api/v1/departments/", "/api/v1/departments/public-security/?lang=zh-hans"]
+
+
+def test_the_api_answers_its_json_error_while_the_database_is_down(client, seed):
+    with database_down():
+        for url, message in zip(API_URLS, ["The service", "服务暂时不可用"], strict=True):
+            response = client.get(url)
+            assert response.status_code == 503
+            assert response["Retry-After"] == "120"
+            assert response["Content-Type"] == "application/json; charset=utf-8"
+            assert response["Access-Control-Allow-Origin"] == "*"
+            assert "no-store" in response["Cache-Control"]
+            error = response.json()["error"]
+            assert error["code"] == "service_unavailable"
+            assert error["message"].startswith(message)
+            assert "5432" not in response.content.decode()
+    # Not cached: the API answers again with the database.
+    assert client.get(API_URLS[0]).status_code == 200

@@ -1,14 +1,18 @@
 """The deployment files in deploy/: nginx accepts its configuration, gunicorn its settings."""
 
+import http.server
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 
+import pytest
 from django.conf import settings
 
 from portal.preload import YOUNG_GENERATION_THRESHOLD
-from tests.nginx import free_port, local_config, nginx_binary
+from tests.nginx import fetch, free_port, local_config, nginx_binary, running_nginx
 from tests.production import production_env, run_python
 
 DEPLOY = settings.BASE_DIR / "deploy"
@@ -117,3 +121,60 @@ def test_the_application_loads_and_warms_up_without_connecting_to_postgresql_or_
     frozen = next(line for line in printed if line.startswith("objects frozen:"))
     assert int(frozen.rpartition(":")[2]) > 10_000, frozen
     assert f"young collection threshold: {YOUNG_GENERATION_THRESHOLD}" in printed
+
+
+# --- What nginx tells the application ---------------------------------------------------------
+
+
+class EchoHeaders(http.server.BaseHTTPRequestHandler):
+    """An application server that answers with the forwarding headers it was sent."""
+
+    def do_GET(self):
+        body = json.dumps(
+            {name: self.headers.get(name) for name in ["X-Forwarded-Proto", "X-Forwarded-For"]}
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def echo_upstream():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def forwarded_headers(site, headers):
+    # A query string: never a published page, always the application.
+    status, _headers, body = fetch(site + "/en/search/?q=x", headers)
+    assert status == 200
+    return json.loads(body)
+
+
+def test_a_client_cannot_make_the_application_believe_it_used_https(tmp_path, echo_upstream):
+    with running_nginx(tmp_path, upstream=echo_upstream) as site:
+        for claimed in ["https", "HTTPS", "https, http"]:
+            sent = forwarded_headers(site, {"X-Forwarded-Proto": claimed})
+            assert sent["X-Forwarded-Proto"] == "http", claimed
+        assert forwarded_headers(site, {})["X-Forwarded-Proto"] == "http"
+
+
+def test_only_the_trusted_load_balancer_says_which_scheme_the_visitor_used(tmp_path, echo_upstream):
+    # The test's requests come from 127.0.0.1: here, the load balancer's address.
+    with running_nginx(tmp_path, upstream=echo_upstream, load_balancers="127.0.0.1") as site:
+        assert forwarded_headers(site, {"X-Forwarded-Proto": "https"})["X-Forwarded-Proto"] == (
+            "https"
+        )
+        assert forwarded_headers(site, {"X-Forwarded-Proto": "http"})["X-Forwarded-Proto"] == (
+            "http"
+        )
+        assert forwarded_headers(site, {})["X-Forwarded-Proto"] == "http"

@@ -4,6 +4,7 @@ import importlib
 import json
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory, override_settings
@@ -227,21 +228,128 @@ def test_force_login_bypasses_the_throttle(client, staff):
     assert client.get("/admin/").status_code == 200
 
 
+ADMIN_ADDRESS = "203.0.113.9"
+ATTACKER_ADDRESS = "198.51.100.7"
+
+
+@pytest.fixture
+def behind_proxies(settings):
+    """nginx on the same machine, and load balancers in 10.0.0.0/24."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1", "10.0.0.0/24"]
+
+
+def test_a_direct_client_is_locked_out_by_its_own_address_whatever_it_forwards(
+    client, staff, behind_proxies
+):
+    # Reaching gunicorn directly, the attacker claims to be the administrator's address.
+    forged = {"REMOTE_ADDR": ATTACKER_ADDRESS, "HTTP_X_FORWARDED_FOR": ADMIN_ADDRESS}
+    for _attempt in range(5):
+        sign_in(client, "ada", "wrong", **forged)
+    # Locked out by its own address, whatever it claims next.
+    for claimed in [ADMIN_ADDRESS, "192.0.2.1", "10.0.0.5, 192.0.2.1"]:
+        response = sign_in(
+            client,
+            "ada",
+            "right-password-1",
+            REMOTE_ADDR=ATTACKER_ADDRESS,
+            HTTP_X_FORWARDED_FOR=claimed,
+        )
+        assert response.status_code == 429, claimed
+    assert AccessAttempt.objects.get().ip_address == ATTACKER_ADDRESS
+    # The administrator, through nginx, is not locked out.
+    via_nginx = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": ADMIN_ADDRESS}
+    assert sign_in(client, "ada", "right-password-1", **via_nginx).status_code == 302
+
+
+def test_through_a_trusted_proxy_the_forwarded_client_is_locked_out(client, staff, behind_proxies):
+    # Load balancer (10.0.0.2) and nginx: the client's own header is ignored.
+    via_proxies = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_FORWARDED_FOR": f"192.0.2.1, {ATTACKER_ADDRESS}, 10.0.0.2",
+    }
+    for _attempt in range(5):
+        sign_in(client, "ada", "wrong", **via_proxies)
+    assert sign_in(client, "ada", "right-password-1", **via_proxies).status_code == 429
+    assert AccessAttempt.objects.get().ip_address == ATTACKER_ADDRESS
+    # Another visitor through the same proxies signs in.
+    other = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": f"{ADMIN_ADDRESS}, 10.0.0.2"}
+    assert sign_in(client, "ada", "right-password-1", **other).status_code == 302
+
+
 @pytest.mark.parametrize(
-    ("count", "forwarded", "expected"),
+    ("remote_addr", "forwarded", "expected"),
     [
-        (0, "203.0.113.9", "127.0.0.9"),  # no proxy: the connection's address
-        (1, "", "127.0.0.9"),
-        (1, "203.0.113.9", "203.0.113.9"),  # nginx appended the client
-        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client's own header is ignored
-        (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),  # load balancer + nginx
-        (2, "203.0.113.9", "203.0.113.9"),
+        # A direct client is its own address, whatever it sends.
+        (ATTACKER_ADDRESS, ADMIN_ADDRESS, ATTACKER_ADDRESS),
+        (ATTACKER_ADDRESS, f"{ADMIN_ADDRESS}, 127.0.0.1", ATTACKER_ADDRESS),
+        ("10.0.1.7", ADMIN_ADDRESS, "10.0.1.7"),  # outside 10.0.0.0/24
+        # nginx appended the client; what the client wrote before it is ignored.
+        ("127.0.0.1", ADMIN_ADDRESS, ADMIN_ADDRESS),
+        ("127.0.0.1", f"6.6.6.6, {ADMIN_ADDRESS}", ADMIN_ADDRESS),
+        ("::1", f"6.6.6.6, {ADMIN_ADDRESS}", ADMIN_ADDRESS),
+        ("::ffff:127.0.0.1", ADMIN_ADDRESS, ADMIN_ADDRESS),
+        # A load balancer in the trusted network, then nginx (CIDR).
+        ("127.0.0.1", f"6.6.6.6, {ADMIN_ADDRESS}, 10.0.0.2", ADMIN_ADDRESS),
+        ("10.0.0.200", f"{ADMIN_ADDRESS}, 10.0.0.2", ADMIN_ADDRESS),
+        ("127.0.0.1", f"{ADMIN_ADDRESS}, 10.0.1.2", "10.0.1.2"),  # not a trusted proxy
+        ("127.0.0.1", "2001:db8::7", "2001:db8::7"),
+        # Without the header, or with garbage where a proxy wrote: the proxy's address.
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "unknown", "127.0.0.1"),
     ],
 )
-def test_client_address_behind_proxies(count, forwarded, expected):
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
-    with override_settings(TRUSTED_PROXY_COUNT=count):
-        assert client_ip(request) == expected
+def test_client_address_behind_trusted_proxies(behind_proxies, remote_addr, forwarded, expected):
+    request = RequestFactory().get("/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_without_trusted_proxies_the_header_is_ignored(settings):
+    settings.TRUSTED_PROXIES = []
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ADMIN_ADDRESS)
+    assert client_ip(request) == "127.0.0.1"
+
+
+CLIENT_ADDRESSES = f"""
+import django
+django.setup()
+from django.test import RequestFactory
+from portal.middleware import client_ip
+
+for remote_addr in ["{ATTACKER_ADDRESS}", "127.0.0.1", "10.0.0.9"]:
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR="{ADMIN_ADDRESS}"
+    )
+    print(remote_addr, client_ip(request))
+"""
+
+
+def test_in_production_only_the_configured_proxies_are_trusted():
+    # By default nginx on the same machine (127.0.0.1, ::1): a client that reaches
+    # gunicorn directly cannot choose its address.
+    result = run_python(CLIENT_ADDRESSES, production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-3:] == [
+        f"{ATTACKER_ADDRESS} {ATTACKER_ADDRESS}",
+        f"127.0.0.1 {ADMIN_ADDRESS}",
+        "10.0.0.9 10.0.0.9",
+    ]
+    result = run_python(CLIENT_ADDRESSES, production_env(TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/24"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"10.0.0.9 {ADMIN_ADDRESS}"
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"TRUSTED_PROXIES": "127.0.0.1, nginx"}, "TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXY_COUNT": "1"}, "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES"),
+    ],
+)
+def test_trusted_proxies_are_checked_at_start(variables, message):
+    result = run_python("import django; django.setup()", production_env(**variables))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
 
 
 # --- Admin path ---------------------------------------------------------------------------

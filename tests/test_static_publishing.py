@@ -33,10 +33,17 @@ EVERY_PAGE = [
 
 
 @pytest.fixture
-def published_root(tmp_path, settings):
+def publishing_root(tmp_path, settings):
+    """STATIC_PUBLISHING_ROOT: the publisher's folder."""
     settings.STATIC_PUBLISHING_ROOT = str(tmp_path / "published")
     settings.SITE_URL = "http://testserver"
     return tmp_path / "published"
+
+
+@pytest.fixture
+def published_root(publishing_root):
+    """The folder nginx serves: the published pages, and nothing else."""
+    return publishing_root / "site"
 
 
 def files_under(root):
@@ -214,9 +221,11 @@ def test_publish_static_rerenders_every_department_after_a_site_change(
     assert_files_are_what_django_serves(client, published_root)
 
 
-def test_publish_static_survives_an_unreadable_manifest(client, seed, published_root):
+def test_publish_static_survives_an_unreadable_manifest(
+    client, seed, publishing_root, published_root
+):
     call_command("publish_static", verbosity=0)
-    (published_root / static_publishing.MANIFEST_FILE).write_text("{not json")
+    (publishing_root / static_publishing.MANIFEST_FILE).write_text("{not json")
     call_command("publish_static", verbosity=0)
     assert_files_are_what_django_serves(client, published_root)
 
@@ -326,6 +335,44 @@ def test_nothing_is_written_without_a_folder(seed, settings, tmp_path, monkeypat
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_publishers_own_files_are_kept_out_of_the_published_folder(
+    seed, publishing_root, published_root
+):
+    call_command("publish_static", verbosity=0)
+    assert (publishing_root / static_publishing.MANIFEST_FILE).exists()
+    assert (publishing_root / static_publishing.LOCK_FILE).exists()
+    assert sorted(path.name for path in publishing_root.iterdir()) == [
+        static_publishing.MANIFEST_FILE,
+        static_publishing.LOCK_FILE,
+        "site",
+    ]
+    # Only pages where nginx looks: no manifest, lock, or file with a hidden name.
+    assert not list(published_root.rglob(".*"))
+    assert EN_PAGE in files_under(published_root)
+
+
+def test_publish_static_moves_the_previous_layout_into_the_published_folder(
+    client, seed, publishing_root, published_root
+):
+    # The previous release wrote the pages beside its manifest.
+    call_command("publish_static", verbosity=0)
+    (publishing_root / static_publishing.MANIFEST_FILE).rename(publishing_root / "manifest")
+    for name in files_under(published_root):
+        target = publishing_root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (published_root / name).rename(target)
+    (publishing_root / "manifest").rename(publishing_root / static_publishing.MANIFEST_FILE)
+    old_pages = files_under(publishing_root)
+    assert EN_PAGE in old_pages and "sitemap.xml" in old_pages
+    call_command("publish_static", "--all", verbosity=0)
+    # The pages are where nginx now looks, and the old ones are gone: an nginx still
+    # configured for the previous layout passes every page to Django meanwhile.
+    assert set(files_under(publishing_root)) == {f"site/{name}" for name in old_pages}
+    assert not (publishing_root / "en").exists()
+    assert not (publishing_root / "robots.txt").exists()
+    assert_files_are_what_django_serves(client, published_root)
+
+
 # --- Served by nginx, with deploy/nginx.conf -------------------------------------------------
 
 
@@ -336,14 +383,14 @@ def live_seed(live_server, transactional_db):
 
 
 def test_nginx_serves_published_pages_and_passes_the_rest_to_django(
-    live_seed, published_root, tmp_path
+    live_seed, publishing_root, published_root, tmp_path
 ):
     call_command("publish_static", verbosity=0)
     # A mark only the file has, to tell nginx's answer from Django's.
     page = published_root / EN_PAGE
     page.write_text(page.read_text().replace("</body>", "<!-- from the file --></body>"))
     upstream = live_seed.url.removeprefix("http://")
-    with running_nginx(tmp_path / "nginx", upstream=upstream, published=published_root) as site:
+    with running_nginx(tmp_path / "nginx", upstream=upstream, published=publishing_root) as site:
         status, headers, body = fetch(site + EN_URL)
         assert status == 200 and "<!-- from the file -->" in body
         assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -370,10 +417,12 @@ def test_nginx_serves_published_pages_and_passes_the_rest_to_django(
         assert fetch(site + "/en/government/structure/no-such-department/")[0] == 404
 
 
-def test_published_pages_carry_the_headers_django_sends(live_seed, published_root, tmp_path):
+def test_published_pages_carry_the_headers_django_sends(
+    live_seed, publishing_root, published_root, tmp_path
+):
     call_command("publish_static", verbosity=0)
     upstream = live_seed.url.removeprefix("http://")
-    with running_nginx(tmp_path / "nginx", upstream=upstream, published=published_root) as site:
+    with running_nginx(tmp_path / "nginx", upstream=upstream, published=publishing_root) as site:
         _status, from_file, _body = fetch(site + EN_URL)
         _status, from_django, _body = fetch(site + EN_URL + "?from=django")
     for header in [
@@ -396,11 +445,42 @@ def test_published_pages_carry_the_headers_django_sends(live_seed, published_roo
     )
 
 
-def test_published_pages_are_served_while_the_application_is_down(seed, published_root, tmp_path):
+def test_nginx_serves_nothing_but_the_published_pages(
+    seed, publishing_root, published_root, tmp_path
+):
+    call_command("publish_static", verbosity=0)
+    # Whatever hides behind a dot, in the published folder or anywhere else.
+    (published_root / ".half-written.tmp").write_text("secret")
+    (published_root / "en" / ".env").write_text("secret")
+    # Nothing listens upstream: an address passed to Django would answer 502.
+    dead = f"127.0.0.1:{free_port()}"
+    with running_nginx(tmp_path / "nginx", upstream=dead, published=publishing_root) as site:
+        for url in [
+            "/.manifest.json",
+            "/.publishing.lock",
+            "/.half-written.tmp",
+            "/en/.env",
+            "/static/.env",
+            "/media/.env",
+            "/en/.hidden/",
+        ]:
+            status, _headers, body = fetch(site + url)
+            assert status == 404, url
+            assert "secret" not in body and "departments" not in body, url
+        status, _headers, body = fetch(site + EN_URL)
+        assert status == 200 and "Department of Public Security" in body
+        # A client's own claim of HTTPS over plain HTTP earns no HSTS header.
+        _status, headers, _body = fetch(site + EN_URL, {"X-Forwarded-Proto": "https"})
+        assert "Strict-Transport-Security" not in headers
+
+
+def test_published_pages_are_served_while_the_application_is_down(
+    seed, publishing_root, published_root, tmp_path
+):
     call_command("publish_static", verbosity=0)
     # Nothing listens upstream: the application servers (or their database) are down.
     dead = f"127.0.0.1:{free_port()}"
-    with running_nginx(tmp_path / "nginx", upstream=dead, published=published_root) as site:
+    with running_nginx(tmp_path / "nginx", upstream=dead, published=publishing_root) as site:
         for page, text in [
             (EN_URL, "Department of Public Security"),
             ("/zh-hans/government/structure/public-security/", "浙江省公安厅"),

@@ -12,7 +12,9 @@ class Command(BaseCommand):
         "after a change of the site settings or a government), and the site's own pages "
         "when they changed. Run it from a timer (e.g. every 15 minutes): pages waiting for "
         "a scheduled publication are left to the application until it is live. After each "
-        "release, run it with --all. Each file is replaced atomically."
+        "release, run it with --all. Each file is replaced atomically. The pages are written "
+        "to the folder's site/ folder, which nginx serves; the manifest and the lock stay "
+        "beside it, and pages a previous release wrote beside them are removed."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +27,8 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
-            "--output", help="Folder to write to (default: STATIC_PUBLISHING_ROOT)."
+            "--output",
+            help="Folder to publish to, the pages in its site/ (default: STATIC_PUBLISHING_ROOT).",
         )
         parser.add_argument(
             "--site-url", help="Public address the pages link to (default: SITE_URL)."
@@ -42,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Wrote {report.written} page(s) to {publisher.root}, {report.unchanged} "
+                f"Wrote {report.written} page(s) to {publisher.pages_root}, {report.unchanged} "
                 f"rendered unchanged; {report.departments_up_to_date} department(s) already "
                 f"current; {report.removed} page(s) left to the application."
             )
