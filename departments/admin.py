@@ -18,7 +18,7 @@ from portal.admin import SortableTranslationInline
 from . import revisions, services
 from .admin_import import import_urls
 from .comparison import compare_versions
-from .forms import InstitutionForm, InstitutionInlineFormSet, PublishForm
+from .forms import DepartmentChildForm, InstitutionForm, InstitutionInlineFormSet, PublishForm
 from .images import CleanImageFormField
 from .models import (
     AffiliatedUnit,
@@ -36,6 +36,7 @@ revisions.register()
 
 class ResponsibilityInline(SortableTranslationInline):
     model = Responsibility
+    form = DepartmentChildForm
     fields = ["text", "code"]
 
 
@@ -48,11 +49,13 @@ class InstitutionInline(SortableTranslationInline):
 
 class AffiliatedUnitInline(SortableTranslationInline):
     model = AffiliatedUnit
+    form = DepartmentChildForm
     fields = ["name", "relation", "code"]
 
 
 class LeaderInline(SortableTranslationInline):
     model = Leader
+    form = DepartmentChildForm
     formfield_overrides = {
         **SortableTranslationInline.formfield_overrides,
         models.ImageField: {"form_class": CleanImageFormField},
