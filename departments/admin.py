@@ -13,7 +13,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from contacts.admin import ContactInline
-from portal.admin import SortableTranslationInline
+from portal.admin import SortableTranslationInline, SortableTranslationStackedInline
 
 from . import revisions, services
 from .admin_import import import_urls
@@ -29,6 +29,10 @@ from .models import (
     PublicationState,
     Responsibility,
 )
+from .widgets import ImageWithThumbnailWidget
+
+# Uploads are cleaned (images.CleanImageFormField) and shown as a thumbnail once stored.
+IMAGE_FIELD = {"form_class": CleanImageFormField, "widget": ImageWithThumbnailWidget}
 
 # Before DepartmentAdmin exists: VersionAdmin would register the models itself.
 revisions.register()
@@ -53,12 +57,12 @@ class AffiliatedUnitInline(SortableTranslationInline):
     fields = ["name", "relation", "code"]
 
 
-class LeaderInline(SortableTranslationInline):
+class LeaderInline(SortableTranslationStackedInline):
     model = Leader
     form = DepartmentChildForm
     formfield_overrides = {
-        **SortableTranslationInline.formfield_overrides,
-        models.ImageField: {"form_class": CleanImageFormField},
+        **SortableTranslationStackedInline.formfield_overrides,
+        models.ImageField: IMAGE_FIELD,
     }
     fields = ["name", "post", "duties", "biography", "photo", "photo_alt", "code"]
 
@@ -109,7 +113,10 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         (None, {"fields": ["published_at", "sort_order"]}),
         (gettext_lazy("Who may edit"), {"fields": ["editors"]}),
     ]
-    formfield_overrides = {models.ImageField: {"form_class": CleanImageFormField}}
+    formfield_overrides = {models.ImageField: IMAGE_FIELD}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
