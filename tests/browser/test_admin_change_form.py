@@ -1,8 +1,12 @@
 """The department's change form in the admin: its width, ordering rows, and unsaved edits."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
+from PIL import Image
 
 from departments.models import Department, Leader
 
@@ -12,12 +16,27 @@ from .helpers import fail_on, horizontal_scroll_problem
 INLINES = ["responsibilities", "institutions", "affiliated_units", "leaders", "contacts"]
 
 
+def jpeg(width, height, color):
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(output, "JPEG")
+    return ContentFile(output.getvalue(), name="image.jpg")
+
+
 @pytest.fixture
-def department(site_url):
-    """The seed department, with a leader so that every inline has a row."""
+def department(site_url, settings, tmp_path):
+    """The seed department with an emblem and a leader with a photo: every inline has a row,
+    and the form shows both thumbnails."""
+    settings.MEDIA_ROOT = tmp_path
     department = Department.objects.drafts().get(slug="public-security")
+    department.emblem = jpeg(800, 480, "navy")
+    department.emblem_alt_en = "Police badge"
+    department.emblem_alt_zh_hans = "警徽"
+    department.save()
     Leader.objects.create(
         department=department,
+        photo=jpeg(600, 800, "gray"),
+        photo_alt_en="Portrait of Wang Wei",
+        photo_alt_zh_hans="王伟的照片",
         name_en="Wang Wei",
         name_zh_hans="王伟",
         post_en="Director",
@@ -56,6 +75,9 @@ def test_change_form_fits_a_1280_px_window(admin_page, department, artifacts, la
     for prefix in INLINES:
         page.locator(f"#{prefix}-group .add-row a").click()
     assert page.viewport_size["width"] == 1280
+    for thumbnail in page.locator("img.stored-image").all():
+        assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0"), "not shown"
+    assert page.locator("img.stored-image").count() == 2
     page.screenshot(path=artifacts / f"admin-change-form-{lang}.png", full_page=True)
     fail_on(horizontal_scroll_problem(page, f"change form ({lang})"))
 
