@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -13,12 +14,12 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from contacts.admin import ContactInline
-from portal.admin import SortableTranslationInline
+from portal.admin import SortableTranslationInline, SortableTranslationStackedInline
 
 from . import revisions, services
 from .admin_import import import_urls
 from .comparison import compare_versions
-from .forms import InstitutionForm, InstitutionInlineFormSet, PublishForm
+from .forms import DepartmentChildForm, InstitutionForm, InstitutionInlineFormSet, PublishForm
 from .images import CleanImageFormField
 from .models import (
     AffiliatedUnit,
@@ -29,6 +30,10 @@ from .models import (
     PublicationState,
     Responsibility,
 )
+from .widgets import ImageWithThumbnailWidget
+
+# Uploads are cleaned (images.CleanImageFormField) and shown as a thumbnail once stored.
+IMAGE_FIELD = {"form_class": CleanImageFormField, "widget": ImageWithThumbnailWidget}
 
 # Before DepartmentAdmin exists: VersionAdmin would register the models itself.
 revisions.register()
@@ -36,6 +41,7 @@ revisions.register()
 
 class ResponsibilityInline(SortableTranslationInline):
     model = Responsibility
+    form = DepartmentChildForm
     fields = ["text", "code"]
 
 
@@ -48,14 +54,16 @@ class InstitutionInline(SortableTranslationInline):
 
 class AffiliatedUnitInline(SortableTranslationInline):
     model = AffiliatedUnit
+    form = DepartmentChildForm
     fields = ["name", "relation", "code"]
 
 
-class LeaderInline(SortableTranslationInline):
+class LeaderInline(SortableTranslationStackedInline):
     model = Leader
+    form = DepartmentChildForm
     formfield_overrides = {
-        **SortableTranslationInline.formfield_overrides,
-        models.ImageField: {"form_class": CleanImageFormField},
+        **SortableTranslationStackedInline.formfield_overrides,
+        models.ImageField: IMAGE_FIELD,
     }
     fields = ["name", "post", "duties", "biography", "photo", "photo_alt", "code"]
 
@@ -106,7 +114,11 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         (None, {"fields": ["published_at", "sort_order"]}),
         (gettext_lazy("Who may edit"), {"fields": ["editors"]}),
     ]
-    formfield_overrides = {models.ImageField: {"form_class": CleanImageFormField}}
+    formfield_overrides = {models.ImageField: IMAGE_FIELD}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-inline-order.js", "js/admin-unsaved-changes.js"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -161,6 +173,30 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Texts of the change form's scripts (static/js/admin-*.js), in the editor's language.
+        context["change_form_messages"] = {
+            "moveUp": _("Move up"),
+            "moveDown": _("Move down"),
+            "moved": {
+                inline.formset.prefix: _("%(name)s %(old)s moved to position %(new)s.")
+                % {"name": capfirst(inline.opts.verbose_name), "old": "{old}", "new": "{new}"}
+                for inline in context.get("inline_admin_formsets", [])
+            },
+            "unsavedPublish": _(
+                "This form has unsaved changes, and Publish publishes the saved draft. "
+                "Save first, or use “Save and publish”."
+            ),
+        }
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_publish" in request.POST and self.has_publish_permission(request, obj):
+            # Saved: now the publication of exactly what the editor saw.
+            return redirect(reverse("admin:departments_department_publish", args=[obj.pk]))
+        return response
 
     def delete_view(self, request, object_id, extra_context=None):
         self.get_accessible_object(request, object_id)

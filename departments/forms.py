@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ParentBoundInlineFormSet
 
-from .models import Institution, validate_handlers
+from .models import Institution, generate_code, validate_handlers
 
 
 class InstitutionInlineFormSet(ParentBoundInlineFormSet):
@@ -23,7 +23,19 @@ class InstitutionInlineFormSet(ParentBoundInlineFormSet):
             field.queryset = Institution.objects.none()
 
 
-class InstitutionForm(forms.ModelForm):
+class DepartmentChildForm(forms.ModelForm):
+    """A row of a department's inline: an empty code is generated here, at validation.
+
+    The inline formset refuses two rows with the same (department, code); were
+    codes generated only when rows are saved, two new rows left empty would
+    both be "" at that check and be refused as duplicates.
+    """
+
+    def clean_code(self):
+        return self.cleaned_data["code"] or generate_code()
+
+
+class InstitutionForm(DepartmentChildForm):
     class Meta:
         model = Institution
         fields = ["name", "full_name", "routine_work_handled_by", "code"]

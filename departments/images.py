@@ -359,6 +359,17 @@ def renditions(field_file):
     }
 
 
+def thumbnail(field_file):
+    """{"src", "width", "height"} of the smallest JPEG rendition of a saved image, for the admin."""
+    width, height = image_dimensions(field_file)
+    smallest, _webp_name, jpeg_name = rendition_names(field_file.name, width)[0]
+    return {
+        "src": storage_of(field_file).url(jpeg_name),
+        "width": smallest,
+        "height": rendition_height(width, height, smallest),
+    }
+
+
 def delete_renditions(field_file):
     """Delete every rendition of the image, whatever widths it was rendered at.
 

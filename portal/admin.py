@@ -1,6 +1,7 @@
 from adminsortable2.admin import (
     CustomInlineFormSet,
     SortableInlineAdminMixin,
+    SortableStackedInline,
     SortableTabularInline,
 )
 from django import forms
@@ -8,7 +9,11 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from .models import SiteSettings
 
@@ -40,6 +45,16 @@ class SortableTranslationInline(SortableInlineAdminMixin, TranslationTabularInli
     formset = ParentBoundInlineFormSet
     extra = 0
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+
+
+class SortableTranslationStackedInline(SortableInlineAdminMixin, TranslationStackedInline):
+    """Like SortableTranslationInline, one row under another: for rows with many fields,
+    which a table would spread far beyond the window."""
+
+    template = SortableStackedInline.template
+    formset = ParentBoundInlineFormSet
+    extra = 0
+    formfield_overrides = SortableTranslationInline.formfield_overrides
 
 
 @admin.register(SiteSettings)

@@ -130,3 +130,90 @@ def test_anonymous_visitors_cannot_open_the_admin(client, seed):
     response = client.get(CHANGE_URL.format(seed.pk))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# New rows of every inline, as an editor adds them with "Add another", codes left empty.
+NEW_ROWS = {
+    "responsibilities": [
+        {"text_en": f"New duty {number}", "text_zh_hans": f"新职责{number}"} for number in (1, 2, 3)
+    ],
+    "institutions": [
+        {"name_en": f"New Office {number}", "name_zh_hans": f"新处室{number}"}
+        for number in (1, 2, 3)
+    ],
+    "affiliated_units": [
+        {
+            "name_en": f"New Unit {number}",
+            "name_zh_hans": f"新单位{number}",
+            "relation": "managed",
+        }
+        for number in (1, 2)
+    ],
+    "leaders": [
+        {
+            "name_en": f"Leader {number}",
+            "name_zh_hans": f"领导{number}",
+            "post_en": "Deputy",
+            "post_zh_hans": "副厅长",
+        }
+        for number in (1, 2)
+    ],
+    "contacts": [
+        {"kind": "telephone", "label_en": "Hotline", "value_en": "0571-87286688"},
+        {"kind": "email", "label_en": "Mail", "value_en": "mail@example.org"},
+    ],
+}
+
+
+def with_new_rows(data, department, rows_by_prefix, code=""):
+    """The form data with the rows appended to each inline, as "Add another" would."""
+    data = dict(data)
+    for prefix, rows in rows_by_prefix.items():
+        total = int(data[f"{prefix}-TOTAL_FORMS"])
+        for offset, row in enumerate(rows):
+            index = total + offset
+            for name, value in data.items():
+                if name.startswith(f"{prefix}-__prefix__-"):
+                    field = name.removeprefix(f"{prefix}-__prefix__-")
+                    data = {**data, f"{prefix}-{index}-{field}": value}
+            data.update({f"{prefix}-{index}-{field}": value for field, value in row.items()})
+            data[f"{prefix}-{index}-department"] = str(department.pk)
+            data[f"{prefix}-{index}-code"] = code
+        data[f"{prefix}-TOTAL_FORMS"] = str(total + len(rows))
+    return data
+
+
+def test_several_new_rows_with_empty_codes_save_in_one_go(staff_client, seed):
+    before = {prefix: getattr(seed, prefix).count() for prefix in NEW_ROWS}
+    data = with_new_rows(form_data(change_page(staff_client, seed)), seed, NEW_ROWS)
+    response = staff_client.post(CHANGE_URL.format(seed.pk), data)
+    assert response.status_code == 302, [
+        (inline.formset.prefix, inline.formset.errors, inline.formset.non_form_errors())
+        for inline in response.context["inline_admin_formsets"]
+        if not inline.formset.is_valid()
+    ]
+    for prefix, rows in NEW_ROWS.items():
+        children = getattr(seed, prefix)
+        assert children.count() == before[prefix] + len(rows), prefix
+        codes = list(children.values_list("code", flat=True))
+        assert all(codes) and len(set(codes)) == len(codes), (prefix, codes)
+    responsibilities = list(seed.responsibilities.values_list("text_en", flat=True))
+    assert responsibilities[-3:] == ["New duty 1", "New duty 2", "New duty 3"]
+
+
+def test_two_new_rows_with_the_same_code_are_refused(staff_client, seed):
+    rows = {"institutions": NEW_ROWS["institutions"][:2]}
+    data = with_new_rows(form_data(change_page(staff_client, seed)), seed, rows, code="twins")
+    response = staff_client.post(CHANGE_URL.format(seed.pk), data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for code" in response.content.decode()
+    assert not seed.institutions.filter(code="twins").exists()
+
+
+def test_a_new_row_with_an_existing_code_is_refused(staff_client, seed):
+    existing = seed.institutions.first().code
+    rows = {"institutions": NEW_ROWS["institutions"][:1]}
+    data = with_new_rows(form_data(change_page(staff_client, seed)), seed, rows, code=existing)
+    response = staff_client.post(CHANGE_URL.format(seed.pk), data)
+    assert response.status_code == 200
+    assert seed.institutions.filter(code=existing).count() == 1

@@ -1,5 +1,6 @@
 """Emblems and leader photos uploaded through the department's admin change page."""
 
+import html
 import re
 
 import pytest
@@ -305,3 +306,73 @@ def test_leader_photo_needs_a_description(staff_client, media_root, seed):
     assert "Describe the photo for visitors who cannot see it." in response.content.decode()
     assert not Leader.objects.exists()
     assert files_under(media_root) == []
+
+
+# The change form shows what is stored, and says when a chosen file was not kept.
+
+
+def stored_images(content):
+    """{alt: src} of the thumbnails of stored images on the change form."""
+    return {
+        html.unescape(alt): src
+        for src, alt in re.findall(
+            r'<img class="stored-image" src="([^"]+)"[^>]*alt="([^"]*)"', content
+        )
+    }
+
+
+def test_change_form_shows_a_thumbnail_of_each_stored_image(staff_client, media_root, uploaded):
+    department, leader = uploaded
+    content = staff_client.get(CHANGE_URL.format(department.pk)).content.decode()
+    thumbnails = stored_images(content)
+    assert set(thumbnails) == {
+        f"Stored image: {EMBLEM_ALT['en']}",
+        f"Stored image: {PHOTO_ALT['en']}",
+    }, thumbnails
+    for image, src in [
+        (department.emblem, thumbnails[f"Stored image: {EMBLEM_ALT['en']}"]),
+        (leader.photo, thumbnails[f"Stored image: {PHOTO_ALT['en']}"]),
+    ]:
+        assert src == f"/media/{rendition_prefix(image.name)}160.jpg"
+        assert (media_root / src.removeprefix("/media/")).is_file()
+
+
+def test_change_form_without_images_shows_no_thumbnail(staff_client, seed):
+    content = staff_client.get(CHANGE_URL.format(seed.pk)).content.decode()
+    assert stored_images(content) == {}
+
+
+def test_after_an_error_the_form_says_each_chosen_file_must_be_chosen_again(
+    staff_client, media_root, seed
+):
+    data = change_form(staff_client, seed)
+    data = with_emblem(data, upload(upright_photo_with_gps(200, 100), "emblem.jpg"))
+    data = with_leader(data, seed, upload(upright_photo_with_gps(200, 100), "leader.jpg"))
+    data["name_en"] = ""  # the error: everything else is valid
+    response = post(staff_client, seed, data)
+    assert response.status_code == 200
+    text = page_text(response)
+    for name in ("emblem.jpg", "leader.jpg"):
+        message = (
+            f"The form had errors, so “{name}” was not uploaded: "
+            "choose the file again before saving."
+        )
+        assert message in text
+    content = response.content.decode()
+    # Each message follows its file input, which points screen readers to it.
+    for field in ("emblem", "leaders-0-photo"):
+        assert re.search(
+            rf'<input type="file" name="{field}"[^>]*'
+            rf'aria-describedby="[^"]*id_{field}_choose_again"'
+            rf'.*?<p class="file-choose-again" id="id_{field}_choose_again">',
+            content,
+            re.S,
+        ), field
+
+
+def test_without_an_error_no_message_asks_to_choose_a_file_again(staff_client, seed):
+    data = change_form(staff_client, seed)
+    data["name_en"] = ""
+    response = post(staff_client, seed, data)
+    assert response.status_code == 200
+    assert "choose the file again" not in response.content.decode()

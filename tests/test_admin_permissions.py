@@ -228,3 +228,34 @@ def test_autocomplete_offers_only_assigned_departments(as_user, editor, own, for
     assert response.status_code == 200
     names = [result["text"] for result in response.json()["results"]]
     assert names == ["Own Department"]
+
+
+def test_save_and_publish_saves_then_asks_the_publisher_to_confirm(as_user, publisher, own):
+    client = as_user(publisher)
+    page = client.get(f"{ADMIN}{own.pk}/change/")
+    assert 'name="_publish"' in page.content.decode()
+    data = {
+        **form_data(page),
+        "name_en": "Own Department (renamed)",
+        "_publish": "Save and publish",
+    }
+    response = client.post(f"{ADMIN}{own.pk}/change/", data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{ADMIN}{own.pk}/publish/"
+    assert Department.objects.get(pk=own.pk).name_en == "Own Department (renamed)"
+    # Nothing is published until the publisher confirms.
+    assert "(renamed)" not in client.get("/en/government/structure/own/").content.decode()
+
+
+def test_editors_are_not_offered_save_and_publish(as_user, editor, own):
+    client = as_user(editor)
+    page = client.get(f"{ADMIN}{own.pk}/change/")
+    assert 'name="_publish"' not in page.content.decode()
+    data = {
+        **form_data(page),
+        "name_en": "Own Department (renamed)",
+        "_publish": "Save and publish",
+    }
+    response = client.post(f"{ADMIN}{own.pk}/change/", data)
+    assert response.status_code == 302
+    assert "/publish/" not in response["Location"]
