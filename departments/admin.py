@@ -199,6 +199,12 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
             services.mark_changed(form.instance)
 
+    def view_on_site(self, obj):
+        """The public page while a publication is live; otherwise the draft's preview, which
+        staff may open (the public address would answer 404)."""
+        live = Department.objects.published().filter(draft=obj).first()
+        return live.get_absolute_url() if live else obj.get_preview_url()
+
     @admin.display(description=gettext_lazy("state"))
     def state_label(self, obj):
         return PublicationState(obj.publication_state).label
