@@ -1,3 +1,4 @@
+import reversion
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -194,10 +195,28 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
+    # A save that changes nothing records no revision: the department is saved (and so
+    # recorded by django-reversion) only when its form changed, and added to the revision
+    # explicitly when only an inline changed, so that its History lists the change. A restore
+    # always counts: its form shows the restored revision, so it rarely "changes".
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and not self.is_restoring(request):
+            return
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
+        changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if not change or changed or self.is_restoring(request):
+            if reversion.is_active():
+                reversion.add_to_revision(form.instance)
             services.mark_changed(form.instance)
+
+    def is_restoring(self, request):
+        """Whether this request is the restore page of a revision (VersionAdmin.revision_view)."""
+        match = request.resolver_match
+        return match is not None and match.url_name == "departments_department_revision"
 
     def view_on_site(self, obj):
         """The public page while a publication is live; otherwise the draft's preview, which
