@@ -16,7 +16,7 @@ from reversion.models import Version
 from contacts.admin import ContactInline
 from portal.admin import SortableTranslationInline
 
-from . import revisions, services
+from . import admin_staff, revisions, services  # noqa: F401 (admin_staff: the User admin)
 from .admin_import import import_urls
 from .comparison import compare_versions
 from .forms import InstitutionForm, InstitutionInlineFormSet, PublishForm
@@ -151,6 +151,18 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
 
     def may_edit(self, request, obj):
         return Department.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def changelist_view(self, request, extra_context=None):
+        user = request.user
+        context = {
+            # An editor whose list is empty because nobody assigned them a department yet.
+            "no_department_assigned": not user.is_superuser
+            and not Department.objects.editable_by(user).exists(),
+            # The way to add editors and publishers, where an administrator looks for it.
+            "can_add_staff": user.has_perm("auth.add_user"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         department = self.get_accessible_object(request, object_id)
