@@ -131,7 +131,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     def get_accessible_object(self, request, object_id):
         department = self.get_object(request, object_id)
         if department is None:
-            raise Http404(_("No department you may edit has this address."))
+            raise Http404(_("This department does not exist or is not assigned to you."))
         return department
 
     def has_change_permission(self, request, obj=None):
@@ -282,7 +282,12 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     def get_publishable_object(self, request, object_id):
         department = self.get_accessible_object(request, object_id)
         if not self.has_publish_permission(request, department):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _(
+                    "You do not have permission to publish or withdraw this department: "
+                    "publishers of the department do that."
+                )
+            )
         return department
 
     def publish_view(self, request, object_id):
