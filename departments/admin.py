@@ -98,6 +98,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         ContactInline,
     ]
     object_history_template = "admin/departments/department/object_history.html"
+    revision_form_template = "admin/departments/department/revision_form.html"
     change_list_template = "admin/departments/department/change_list.html"
 
     fieldsets = [
@@ -189,13 +190,41 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         department = self.get_accessible_object(request, object_id)
         withdrawn_at = department.withdrawn_at
-        response = super().revision_view(request, object_id, version_id, extra_context)
+        may_cancel = self.has_publish_permission(request, department)
+        context = {
+            "title": _("Restore a revision of %(name)s") % {"name": department},
+            # A scheduled publication would go live over the restored draft: say so, and let
+            # publishers cancel it.
+            "scheduled_from": department.scheduled_from,
+            "can_cancel_scheduled_publication": may_cancel,
+            **(extra_context or {}),
+        }
+        response = super().revision_view(request, object_id, version_id, context)
         if request.method == "POST" and response.status_code == 302:
             # Restoring brings back content only: the draft changed, and
             # whether the department is withdrawn stays as it was.
             Department.objects.filter(pk=department.pk).update(withdrawn_at=withdrawn_at)
             services.mark_changed(department)
+            cancel = may_cancel and request.POST.get("cancel_scheduled_publication")
+            if cancel and services.cancel_scheduled_publication(department, user=request.user):
+                self.message_user(
+                    request, _("The scheduled publication is cancelled."), messages.SUCCESS
+                )
         return response
+
+    def response_change(self, request, obj):
+        if not self.is_restoring(request):
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            _(
+                "The revision is now the draft of “%(name)s”. The public pages do not change "
+                "until it is published."
+            )
+            % {"name": obj},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:departments_department_change", args=[obj.pk]))
 
     def recover_view(self, request, version_id, extra_context=None):
         if not request.user.is_superuser:

@@ -122,6 +122,22 @@ def withdraw(draft, *, user=None):
     public_pages_changed(slugs)
 
 
+@transaction.atomic
+def cancel_scheduled_publication(draft, *, user=None):
+    """Remove the publications of the draft that have not gone live yet; True if there were.
+
+    The live publication, if any, stays.
+    """
+    scheduled = Department.objects.scheduled().filter(draft=draft)
+    slugs = set(scheduled.values_list("slug", flat=True))
+    if not slugs:
+        return False
+    scheduled.delete()
+    _record(draft, user, _("The scheduled publication was cancelled."))
+    public_pages_changed(slugs | {draft.slug})
+    return True
+
+
 def public_pages_changed(slugs):
     """The public pages of these departments, and every list of departments, have changed.
 
