@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import date as date_filter
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -85,7 +87,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     the change page. Another department's URLs answer 404, whatever the path.
     """
 
-    list_display = ["name", "kind", "government", "state_label", "published_at"]
+    list_display = ["name", "kind", "government", "state_label", "publication_date"]
     list_filter = [PublicationStateFilter, "kind", "government"]
     search_fields = ["name_en", "name_zh_hans", "slug", "introduction_en", "introduction_zh_hans"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -105,9 +107,20 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         (None, {"fields": ["name", "slug", "government", "kind"]}),
         (None, {"fields": ["introduction"]}),
         (gettext_lazy("Emblem"), {"fields": ["emblem", "emblem_alt"]}),
-        (None, {"fields": ["published_at", "sort_order"]}),
+        (
+            None,
+            {
+                "fields": ["publication_date", "sort_order"],
+                "description": gettext_lazy(
+                    "The publication date is the date the public page shows. Publishing sets "
+                    "it to the moment the publication goes live, unless the publisher keeps "
+                    "the date."
+                ),
+            },
+        ),
         (gettext_lazy("Who may edit"), {"fields": ["editors"]}),
     ]
+    readonly_fields = ["publication_date"]
     formfield_overrides = {models.ImageField: {"form_class": CleanImageFormField}}
 
     def get_fieldsets(self, request, obj=None):
@@ -264,6 +277,16 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         staff may open (the public address would answer 404)."""
         live = Department.objects.published().filter(draft=obj).first()
         return live.get_absolute_url() if live else obj.get_preview_url()
+
+    @admin.display(description=gettext_lazy("publication date"), ordering="live_published_at")
+    def publication_date(self, obj):
+        """The date the public page shows: its live publication's. Publishing sets it; nobody
+        types it (the list, the change form and the page would disagree)."""
+        live_published_at = getattr(obj, "live_published_at", None)
+        if live_published_at is None:
+            return self.get_empty_value_display()
+        # As the public page writes it (portal.jinja2's date filter).
+        return date_filter(timezone.template_localtime(live_published_at), "Y-m-d H:i")
 
     @admin.display(description=gettext_lazy("state"))
     def state_label(self, obj):
