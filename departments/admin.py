@@ -267,6 +267,12 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
                 reversion.add_to_revision(form.instance)
             services.mark_changed(form.instance)
 
+    def log_change(self, request, obj, message):
+        # Nor a "No fields changed." line in the admin's recent actions.
+        if not message and not self.is_restoring(request):
+            return None
+        return super().log_change(request, obj, message)
+
     def is_restoring(self, request):
         """Whether this request is the restore page of a revision (VersionAdmin.revision_view)."""
         match = request.resolver_match
