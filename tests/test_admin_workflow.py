@@ -37,7 +37,7 @@ def superuser(db):
 
 
 @pytest.fixture
-def admin_client(client, superuser):
+def root_client(client, superuser):
     client.force_login(superuser)
     return client
 
@@ -66,18 +66,18 @@ def versions_of(department):
 # 15. Adding an editor or a publisher is one path, and they can sign in.
 
 
-def test_add_user_page_asks_for_role_and_departments(admin_client, own):
-    content = admin_client.get(f"{USERS}add/").content.decode()
+def test_add_user_page_asks_for_role_and_departments(root_client, own):
+    content = root_client.get(f"{USERS}add/").content.decode()
     assert 'name="role"' in content
     assert 'name="departments"' in content
     assert "Own Department" in content
-    assert "can sign in to the admin" in page_text(admin_client.get(f"{USERS}add/"))
+    assert "can sign in to the admin" in page_text(root_client.get(f"{USERS}add/"))
 
 
 def test_editor_added_in_the_admin_can_sign_in_and_edit_their_department(
-    admin_client, client, own, foreign
+    root_client, client, own, foreign
 ):
-    response = admin_client.post(
+    response = root_client.post(
         f"{USERS}add/",
         {
             "username": "new-editor",
@@ -104,19 +104,19 @@ def test_editor_added_in_the_admin_can_sign_in_and_edit_their_department(
     assert client.get(f"{ADMIN}{own.pk}/change/").status_code == 200
 
 
-def test_putting_a_user_in_the_publisher_group_lets_them_sign_in(admin_client, db):
+def test_putting_a_user_in_the_publisher_group_lets_them_sign_in(root_client, db):
     user = get_user_model().objects.create_user("later", password="pw-for-tests")
-    data = form_data(admin_client.get(f"{USERS}{user.pk}/change/"))
+    data = form_data(root_client.get(f"{USERS}{user.pk}/change/"))
     data["groups"] = [str(Group.objects.get(name="Publisher").pk)]
-    response = admin_client.post(f"{USERS}{user.pk}/change/", data)
+    response = root_client.post(f"{USERS}{user.pk}/change/", data)
     assert response.status_code == 302, page_text(response)[:2000]
     user.refresh_from_db()
     assert user.is_staff
 
 
-def test_user_change_page_explains_staff_status(admin_client, db):
+def test_user_change_page_explains_staff_status(root_client, db):
     user = get_user_model().objects.create_user("someone", password="pw-for-tests")
-    text = page_text(admin_client.get(f"{USERS}{user.pk}/change/"))
+    text = page_text(root_client.get(f"{USERS}{user.pk}/change/"))
     assert "Members of the Editor and Publisher groups are given staff status" in text
 
 
@@ -174,33 +174,33 @@ def test_public_pages_keep_the_public_404(client, editor):
 
 
 @pytest.fixture
-def scheduled(admin_client, own):
+def scheduled(root_client, own):
     """Own Department renamed and scheduled for tomorrow; returns (first version, moment)."""
     first = versions_of(own)[-1]
-    data = form_data(admin_client.get(f"{ADMIN}{own.pk}/change/"))
+    data = form_data(root_client.get(f"{ADMIN}{own.pk}/change/"))
     data["name_en"] = "Renamed Department"
-    assert admin_client.post(f"{ADMIN}{own.pk}/change/", data).status_code == 302
+    assert root_client.post(f"{ADMIN}{own.pk}/change/", data).status_code == 302
     moment = timezone.localtime() + timedelta(days=1)
     publish(own, live_from=moment)
     return first, moment
 
 
 def test_restore_page_warns_of_a_scheduled_publication_and_says_what_happens(
-    admin_client, own, scheduled
+    root_client, own, scheduled
 ):
     first, moment = scheduled
-    text = page_text(admin_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/"))
+    text = page_text(root_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/"))
     assert "revert to this version of the object" not in text
     assert "becomes the draft" in text
     assert "the public pages do not change until the department is published" in text
     assert f"Cancel the publication scheduled for {moment:%Y-%m-%d %H:%M}" in text
 
 
-def test_restoring_can_cancel_the_scheduled_publication(admin_client, client, own, scheduled):
+def test_restoring_can_cancel_the_scheduled_publication(root_client, client, own, scheduled):
     first, moment = scheduled
-    page = admin_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/")
+    page = root_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/")
     data = {**form_data(page), "cancel_scheduled_publication": "on"}
-    response = admin_client.post(f"{ADMIN}{own.pk}/history/{first.pk}/", data, follow=True)
+    response = root_client.post(f"{ADMIN}{own.pk}/history/{first.pk}/", data, follow=True)
     assert response.status_code == 200
     text = page_text(response)
     assert "was changed successfully" not in text
@@ -211,10 +211,10 @@ def test_restoring_can_cancel_the_scheduled_publication(admin_client, client, ow
     assert own.name_en == "Own Department"
 
 
-def test_restoring_without_cancelling_keeps_the_scheduled_publication(admin_client, own, scheduled):
+def test_restoring_without_cancelling_keeps_the_scheduled_publication(root_client, own, scheduled):
     first, _moment = scheduled
-    page = admin_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/")
-    response = admin_client.post(f"{ADMIN}{own.pk}/history/{first.pk}/", form_data(page))
+    page = root_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/")
+    response = root_client.post(f"{ADMIN}{own.pk}/history/{first.pk}/", form_data(page))
     assert response.status_code == 302
     assert Department.objects.scheduled().filter(draft=own).exists()
 
@@ -222,47 +222,47 @@ def test_restoring_without_cancelling_keeps_the_scheduled_publication(admin_clie
 # 18. One publication date, the same in the list, the change form and the public page.
 
 
-def test_publication_date_is_the_same_everywhere_after_publishing(admin_client, client, own):
+def test_publication_date_is_the_same_everywhere_after_publishing(root_client, client, own):
     Department.objects.filter(pk=own.pk).update(published_at=timezone.now() - timedelta(days=400))
-    response = admin_client.post(f"{ADMIN}{own.pk}/publish/", {"update_date": "on"})
+    response = root_client.post(f"{ADMIN}{own.pk}/publish/", {"update_date": "on"})
     assert response.status_code == 302
     page = client.get(own.get_absolute_url()).content.decode()
     (shown,) = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', page)
     list_row = re.search(
-        r"<tr>.*?Own Department.*?</tr>", admin_client.get(ADMIN).content.decode(), re.S
+        r"<tr>.*?Own Department.*?</tr>", root_client.get(ADMIN).content.decode(), re.S
     )
     assert shown in list_row.group(0)
-    form_text = page_text(admin_client.get(f"{ADMIN}{own.pk}/change/"))
+    form_text = page_text(root_client.get(f"{ADMIN}{own.pk}/change/"))
     assert f"Publication date: {shown}" in form_text or f"Publication date {shown}" in form_text
 
 
-def test_editors_do_not_type_the_publication_date(admin_client, own):
-    content = admin_client.get(f"{ADMIN}{own.pk}/change/").content.decode()
+def test_editors_do_not_type_the_publication_date(root_client, own):
+    content = root_client.get(f"{ADMIN}{own.pk}/change/").content.decode()
     assert 'name="published_at_0"' not in content
 
 
 # 19. "View on site" opens the public page, or the preview when nothing is published.
 
 
-def test_view_on_site_of_a_published_department_opens_its_page(admin_client, own):
-    content = admin_client.get(f"{ADMIN}{own.pk}/change/").content.decode()
+def test_view_on_site_of_a_published_department_opens_its_page(root_client, own):
+    content = root_client.get(f"{ADMIN}{own.pk}/change/").content.decode()
     (link,) = re.findall(r'<a href="([^"]+)" class="viewsitelink"', content)
-    target = admin_client.get(link, follow=True)
+    target = root_client.get(link, follow=True)
     assert target.request["PATH_INFO"] == own.get_absolute_url()
 
 
 @pytest.mark.parametrize("state", ["draft-only", "withdrawn", "scheduled"])
 def test_view_on_site_of_an_unpublished_department_opens_the_preview(
-    admin_client, make_department, state
+    root_client, make_department, state
 ):
     department = make_department("unpublished", publish_now=state == "withdrawn")
     if state == "withdrawn":
-        admin_client.post(f"{ADMIN}{department.pk}/withdraw/")
+        root_client.post(f"{ADMIN}{department.pk}/withdraw/")
     if state == "scheduled":
         publish(department, live_from=timezone.now() + timedelta(days=1))
-    content = admin_client.get(f"{ADMIN}{department.pk}/change/").content.decode()
+    content = root_client.get(f"{ADMIN}{department.pk}/change/").content.decode()
     (link,) = re.findall(r'<a href="([^"]+)" class="viewsitelink"', content)
-    response = admin_client.get(link, follow=True)
+    response = root_client.get(link, follow=True)
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == department.get_preview_url()
 
@@ -270,10 +270,10 @@ def test_view_on_site_of_an_unpublished_department_opens_the_preview(
 # 20. An institution does not handle its own routine work.
 
 
-def test_institution_cannot_handle_its_own_routine_work(admin_client, own):
+def test_institution_cannot_handle_its_own_routine_work(root_client, own):
     office = own.institutions.create(name_en="General Office", code="general-office")
     own.institutions.create(name_en="Other Office", code="other-office")
-    response = admin_client.get(f"{ADMIN}{own.pk}/change/")
+    response = root_client.get(f"{ADMIN}{own.pk}/change/")
     select = re.search(
         r'<select name="institutions-0-routine_work_handled_by".*?</select>',
         response.content.decode(),
@@ -283,7 +283,7 @@ def test_institution_cannot_handle_its_own_routine_work(admin_client, own):
     assert "General Office" not in select
     data = form_data(response)
     data["institutions-0-routine_work_handled_by"] = [str(office.pk)]
-    response = admin_client.post(f"{ADMIN}{own.pk}/change/", data)
+    response = root_client.post(f"{ADMIN}{own.pk}/change/", data)
     assert response.status_code == 200
     text = page_text(response)
     assert "Please correct the error below." in text
@@ -298,27 +298,27 @@ def test_institution_cannot_handle_its_own_routine_work(admin_client, own):
 # 22. A save that changes nothing records no revision.
 
 
-def test_saving_an_unchanged_form_records_no_revision(admin_client, own):
+def test_saving_an_unchanged_form_records_no_revision(root_client, own):
     own.responsibilities.create(text_en="A duty", code="a-duty")
     count = len(versions_of(own))
-    page = admin_client.get(f"{ADMIN}{own.pk}/change/")
-    response = admin_client.post(f"{ADMIN}{own.pk}/change/", form_data(page))
+    page = root_client.get(f"{ADMIN}{own.pk}/change/")
+    response = root_client.post(f"{ADMIN}{own.pk}/change/", form_data(page))
     assert response.status_code == 302
     assert len(versions_of(own)) == count
-    assert "No fields changed" not in page_text(admin_client.get(f"{ADMIN}{own.pk}/history/"))
+    assert "No fields changed" not in page_text(root_client.get(f"{ADMIN}{own.pk}/history/"))
     assert not LogEntry.objects.filter(object_id=str(own.pk), change_message="[]").exists()
 
 
-def test_a_real_change_still_records_a_revision(admin_client, own):
+def test_a_real_change_still_records_a_revision(root_client, own):
     own.responsibilities.create(text_en="A duty", code="a-duty")
     count = len(versions_of(own))
-    data = form_data(admin_client.get(f"{ADMIN}{own.pk}/change/"))
+    data = form_data(root_client.get(f"{ADMIN}{own.pk}/change/"))
     data["name_en"] = "Renamed Department"
-    assert admin_client.post(f"{ADMIN}{own.pk}/change/", data).status_code == 302
+    assert root_client.post(f"{ADMIN}{own.pk}/change/", data).status_code == 302
     assert len(versions_of(own)) == count + 1
-    data = form_data(admin_client.get(f"{ADMIN}{own.pk}/change/"))
+    data = form_data(root_client.get(f"{ADMIN}{own.pk}/change/"))
     data["responsibilities-0-text_en"] = "A changed duty"
-    assert admin_client.post(f"{ADMIN}{own.pk}/change/", data).status_code == 302
+    assert root_client.post(f"{ADMIN}{own.pk}/change/", data).status_code == 302
     versions = versions_of(own)
     assert len(versions) == count + 2
     texts = [
@@ -329,18 +329,26 @@ def test_a_real_change_still_records_a_revision(admin_client, own):
     assert texts == ["A changed duty"]
 
 
-def test_restore_page_is_in_chinese(admin_client, own, scheduled):
+def test_restore_page_is_in_chinese(root_client, own, scheduled):
     first, moment = scheduled
-    text = page_text(admin_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/", **CHINESE))
+    text = page_text(root_client.get(f"{ADMIN}{own.pk}/history/{first.pk}/", **CHINESE))
     assert "恢复后，它连同职责、内设机构、单位、领导和联系方式成为草稿" in text
     assert f"取消定时于{moment:%Y-%m-%d %H:%M}的发布" in text
 
 
-def test_publishing_that_keeps_the_date_keeps_the_date_the_page_showed(admin_client, client, own):
+def test_publishing_that_keeps_the_date_keeps_the_date_the_page_showed(root_client, client, own):
     """The draft follows its page's date, so a later publish that keeps the date keeps it."""
     Department.objects.filter(pk=own.pk).update(published_at=timezone.now() - timedelta(days=400))
-    assert admin_client.post(f"{ADMIN}{own.pk}/publish/", {"update_date": "on"}).status_code == 302
+    assert root_client.post(f"{ADMIN}{own.pk}/publish/", {"update_date": "on"}).status_code == 302
     first = page_text(client.get(own.get_absolute_url()))
-    assert admin_client.post(f"{ADMIN}{own.pk}/publish/", {}).status_code == 302
+    assert root_client.post(f"{ADMIN}{own.pk}/publish/", {}).status_code == 302
     date = re.search(r"Date:(\S+ \S+)", first).group(1)
     assert f"Date:{date}" in page_text(client.get(own.get_absolute_url()))
+
+
+def test_an_unknown_admin_address_is_an_admin_404(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/departments/no-such-page/")
+    assert response.status_code == 404
+    assert 'id="site-name"' in response.content.decode()
+    assert "This page does not exist, or it belongs to a department" in page_text(response)
