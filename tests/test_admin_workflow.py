@@ -352,3 +352,18 @@ def test_an_unknown_admin_address_is_an_admin_404(client, editor):
     assert response.status_code == 404
     assert 'id="site-name"' in response.content.decode()
     assert "This page does not exist, or it belongs to a department" in page_text(response)
+
+
+def test_an_editor_restoring_is_warned_but_cannot_cancel_the_publication(
+    client, editor, own, scheduled
+):
+    first, moment = scheduled
+    client.force_login(editor)
+    page = client.get(f"{ADMIN}{own.pk}/history/{first.pk}/")
+    text = page_text(page)
+    assert f"A publication is scheduled for {moment:%Y-%m-%d %H:%M}" in text
+    assert "A publisher of the department can cancel it" in text
+    assert 'name="cancel_scheduled_publication"' not in page.content.decode()
+    data = {**form_data(page), "cancel_scheduled_publication": "on"}
+    assert client.post(f"{ADMIN}{own.pk}/history/{first.pk}/", data).status_code == 302
+    assert Department.objects.scheduled().filter(draft=own).exists()
