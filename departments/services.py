@@ -95,7 +95,8 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
     if live_from <= now:
         # One publication date: the draft keeps the date its page now shows (which a later
         # publish that keeps the date keeps). A scheduled one may yet be cancelled.
-        Department.objects.filter(pk=draft.pk).update(published_at=publication.published_at)
+        draft.published_at = publication.published_at
+        Department.objects.filter(pk=draft.pk).update(published_at=draft.published_at)
     snapshots.store(Department.objects.filter(pk=publication.pk))
     superseded = Department.objects.filter(draft=draft, live_from__lte=now).exclude(
         pk__in=Department.objects.published(at=now).filter(draft=draft).values("pk")
