@@ -1,11 +1,14 @@
+import reversion
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import date as date_filter
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +19,7 @@ from reversion.models import Version
 from contacts.admin import ContactInline
 from portal.admin import SortableTranslationInline, SortableTranslationStackedInline
 
-from . import revisions, services
+from . import admin_staff, revisions, services  # noqa: F401 (admin_staff: the User admin)
 from .admin_import import import_urls
 from .comparison import compare_versions
 from .forms import DepartmentChildForm, InstitutionForm, InstitutionInlineFormSet, PublishForm
@@ -92,7 +95,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     the change page. Another department's URLs answer 404, whatever the path.
     """
 
-    list_display = ["name", "kind", "government", "state_label", "published_at"]
+    list_display = ["name", "kind", "government", "state_label", "publication_date"]
     list_filter = [PublicationStateFilter, "kind", "government"]
     search_fields = ["name_en", "name_zh_hans", "slug", "introduction_en", "introduction_zh_hans"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -105,15 +108,27 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         ContactInline,
     ]
     object_history_template = "admin/departments/department/object_history.html"
+    revision_form_template = "admin/departments/department/revision_form.html"
     change_list_template = "admin/departments/department/change_list.html"
 
     fieldsets = [
         (None, {"fields": ["name", "slug", "government", "kind"]}),
         (None, {"fields": ["introduction"]}),
         (gettext_lazy("Emblem"), {"fields": ["emblem", "emblem_alt"]}),
-        (None, {"fields": ["published_at", "sort_order"]}),
+        (
+            None,
+            {
+                "fields": ["publication_date", "sort_order"],
+                "description": gettext_lazy(
+                    "The publication date is the date the public page shows. Publishing sets "
+                    "it to the moment the publication goes live, unless the publisher keeps "
+                    "the date."
+                ),
+            },
+        ),
         (gettext_lazy("Who may edit"), {"fields": ["editors"]}),
     ]
+    readonly_fields = ["publication_date"]
     formfield_overrides = {models.ImageField: IMAGE_FIELD}
 
     class Media:
@@ -142,7 +157,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     def get_accessible_object(self, request, object_id):
         department = self.get_object(request, object_id)
         if department is None:
-            raise Http404(_("No department you may edit has this address."))
+            raise Http404(_("This department does not exist or is not assigned to you."))
         return department
 
     def has_change_permission(self, request, obj=None):
@@ -162,6 +177,18 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
 
     def may_edit(self, request, obj):
         return Department.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def changelist_view(self, request, extra_context=None):
+        user = request.user
+        context = {
+            # An editor whose list is empty because nobody assigned them a department yet.
+            "no_department_assigned": not user.is_superuser
+            and not Department.objects.editable_by(user).exists(),
+            # The way to add editors and publishers, where an administrator looks for it.
+            "can_add_staff": user.has_perm("auth.add_user"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         department = self.get_accessible_object(request, object_id)
@@ -191,13 +218,6 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
         }
         return super().render_change_form(request, context, *args, **kwargs)
 
-    def response_change(self, request, obj):
-        response = super().response_change(request, obj)
-        if "_publish" in request.POST and self.has_publish_permission(request, obj):
-            # Saved: now the publication of exactly what the editor saw.
-            return redirect(reverse("admin:departments_department_publish", args=[obj.pk]))
-        return response
-
     def delete_view(self, request, object_id, extra_context=None):
         self.get_accessible_object(request, object_id)
         return super().delete_view(request, object_id, extra_context)
@@ -212,13 +232,45 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         department = self.get_accessible_object(request, object_id)
         withdrawn_at = department.withdrawn_at
-        response = super().revision_view(request, object_id, version_id, extra_context)
+        may_cancel = self.has_publish_permission(request, department)
+        context = {
+            "title": _("Restore a revision of %(name)s") % {"name": department},
+            # A scheduled publication would go live over the restored draft: say so, and let
+            # publishers cancel it.
+            "scheduled_from": department.scheduled_from,
+            "can_cancel_scheduled_publication": may_cancel,
+            **(extra_context or {}),
+        }
+        response = super().revision_view(request, object_id, version_id, context)
         if request.method == "POST" and response.status_code == 302:
             # Restoring brings back content only: the draft changed, and
             # whether the department is withdrawn stays as it was.
             Department.objects.filter(pk=department.pk).update(withdrawn_at=withdrawn_at)
             services.mark_changed(department)
+            cancel = may_cancel and request.POST.get("cancel_scheduled_publication")
+            if cancel and services.cancel_scheduled_publication(department, user=request.user):
+                self.message_user(
+                    request, _("The scheduled publication is cancelled."), messages.SUCCESS
+                )
         return response
+
+    def response_change(self, request, obj):
+        if not self.is_restoring(request):
+            response = super().response_change(request, obj)
+            if "_publish" in request.POST and self.has_publish_permission(request, obj):
+                # Saved: now the publication of exactly what the editor saw.
+                return redirect(reverse("admin:departments_department_publish", args=[obj.pk]))
+            return response
+        self.message_user(
+            request,
+            _(
+                "The revision is now the draft of “%(name)s”. The public pages do not change "
+                "until it is published."
+            )
+            % {"name": obj},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:departments_department_change", args=[obj.pk]))
 
     def recover_view(self, request, version_id, extra_context=None):
         if not request.user.is_superuser:
@@ -230,10 +282,50 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
+    # A save that changes nothing records no revision: the department is saved (and so
+    # recorded by django-reversion) only when its form changed, and added to the revision
+    # explicitly when only an inline changed, so that its History lists the change. A restore
+    # always counts: its form shows the restored revision, so it rarely "changes".
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and not self.is_restoring(request):
+            return
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not change or form.has_changed() or any(formset.has_changed() for formset in formsets):
+        changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if not change or changed or self.is_restoring(request):
+            if reversion.is_active():
+                reversion.add_to_revision(form.instance)
             services.mark_changed(form.instance)
+
+    def log_change(self, request, obj, message):
+        # Nor a "No fields changed." line in the admin's recent actions.
+        if not message and not self.is_restoring(request):
+            return None
+        return super().log_change(request, obj, message)
+
+    def is_restoring(self, request):
+        """Whether this request is the restore page of a revision (VersionAdmin.revision_view)."""
+        match = request.resolver_match
+        return match is not None and match.url_name == "departments_department_revision"
+
+    def view_on_site(self, obj):
+        """The public page while a publication is live; otherwise the draft's preview, which
+        staff may open (the public address would answer 404)."""
+        live = Department.objects.published().filter(draft=obj).first()
+        return live.get_absolute_url() if live else obj.get_preview_url()
+
+    @admin.display(description=gettext_lazy("publication date"), ordering="live_published_at")
+    def publication_date(self, obj):
+        """The date the public page shows: its live publication's. Publishing sets it; nobody
+        types it (the list, the change form and the page would disagree)."""
+        live_published_at = getattr(obj, "live_published_at", None)
+        if live_published_at is None:
+            return self.get_empty_value_display()
+        # As the public page writes it (portal.jinja2's date filter).
+        return date_filter(timezone.template_localtime(live_published_at), "Y-m-d H:i")
 
     @admin.display(description=gettext_lazy("state"))
     def state_label(self, obj):
@@ -281,7 +373,12 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
     def get_publishable_object(self, request, object_id):
         department = self.get_accessible_object(request, object_id)
         if not self.has_publish_permission(request, department):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _(
+                    "You do not have permission to publish or withdraw this department: "
+                    "publishers of the department do that."
+                )
+            )
         return department
 
     def publish_view(self, request, object_id):

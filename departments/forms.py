@@ -10,7 +10,7 @@ from .models import Institution, generate_code, validate_handlers
 
 
 class InstitutionInlineFormSet(ParentBoundInlineFormSet):
-    """Offers only the department's own institutions as handlers of routine work."""
+    """Offers only the department's other institutions as handlers of routine work."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -18,7 +18,10 @@ class InstitutionInlineFormSet(ParentBoundInlineFormSet):
         if field is None:
             return
         if self.instance.pk:
-            field.queryset = Institution.objects.filter(department=self.instance)
+            # Never the row's own institution: it cannot handle its own routine work.
+            field.queryset = Institution.objects.filter(department=self.instance).exclude(
+                pk=form.instance.pk
+            )
         else:
             field.queryset = Institution.objects.none()
 

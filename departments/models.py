@@ -219,6 +219,8 @@ class DepartmentQuerySet(models.QuerySet):
         scheduled = Department.objects.filter(draft=models.OuterRef("pk"), live_from__gt=now)
         return self.annotate(
             live_content_changed_at=models.Subquery(live.values("content_changed_at")[:1]),
+            # The public page's date: the one publication date the admin shows.
+            live_published_at=models.Subquery(live.values("published_at")[:1]),
             scheduled_from=models.Subquery(
                 scheduled.order_by("-live_from").values("live_from")[:1]
             ),
@@ -400,6 +402,9 @@ class Department(models.Model):
         blank=True,
         help_text=_("What the department is; shown above its responsibilities."),
     )
+    # A publication's date is its page's date, the one "publication date" the admin shows.
+    # Publishing sets it (the moment the publication goes live, or the draft's date kept) and,
+    # when it goes live at once, copies it back to the draft; editors do not type it.
     published_at = models.DateTimeField(
         _("publication date"),
         default=timezone.now,

@@ -92,6 +92,11 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
     publication = _copy_department(
         draft, live_from, published_at=live_from if update_date else draft.published_at
     )
+    if live_from <= now:
+        # One publication date: the draft keeps the date its page now shows (which a later
+        # publish that keeps the date keeps). A scheduled one may yet be cancelled.
+        draft.published_at = publication.published_at
+        Department.objects.filter(pk=draft.pk).update(published_at=draft.published_at)
     snapshots.store(Department.objects.filter(pk=publication.pk))
     superseded = Department.objects.filter(draft=draft, live_from__lte=now).exclude(
         pk__in=Department.objects.published(at=now).filter(draft=draft).values("pk")
@@ -120,6 +125,22 @@ def withdraw(draft, *, user=None):
     Department.objects.filter(pk=draft.pk).update(withdrawn_at=timezone.now())
     _record(draft, user, _("Withdrawn from the public pages."))
     public_pages_changed(slugs)
+
+
+@transaction.atomic
+def cancel_scheduled_publication(draft, *, user=None):
+    """Remove the publications of the draft that have not gone live yet; True if there were.
+
+    The live publication, if any, stays.
+    """
+    scheduled = Department.objects.scheduled().filter(draft=draft)
+    slugs = set(scheduled.values_list("slug", flat=True))
+    if not slugs:
+        return False
+    scheduled.delete()
+    _record(draft, user, _("The scheduled publication was cancelled."))
+    public_pages_changed(slugs | {draft.slug})
+    return True
 
 
 def public_pages_changed(slugs):

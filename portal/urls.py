@@ -12,6 +12,9 @@ from departments.views import SearchView
 from . import views
 from .page_cache import cached_page
 
+handler404 = views.page_not_found
+handler403 = views.permission_denied
+
 # Public pages are marked cached_page: whole pages in the shared cache (portal.page_cache).
 # Public pages carry their language in the path (/en/..., /zh-hans/...); a
 # visit to / is redirected by LocaleMiddleware after the browser's language.

@@ -3,12 +3,13 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 from django.views.static import serve
@@ -135,3 +136,41 @@ def sign_in_locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+# Errors inside the admin are admin pages (its header, its language, a way back); elsewhere
+# they are the public site's pages.
+
+
+def is_admin_request(request):
+    try:
+        admin_root = reverse("admin:index")
+    except NoReverseMatch:
+        return False
+    return request.path.startswith(admin_root)
+
+
+def admin_error(request, exception, template_name, title, status):
+    # Our own Http404/PermissionDenied messages say what happened; a Resolver404's
+    # argument is a dict for Django's debug page, and most PermissionDenied carry none.
+    message = exception.args[0] if exception and exception.args else None
+    context = {
+        **admin.site.each_context(request),
+        "title": title,
+        "message": message if isinstance(message, str) else "",
+    }
+    return render(request, template_name, context, status=status)
+
+
+def page_not_found(request, exception):
+    """``handler404``: the admin's own 404 page under ``ADMIN_URL``, else ``404.html``."""
+    if is_admin_request(request):
+        return admin_error(request, exception, "admin/404.html", _("Page not found"), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    """``handler403``: the admin's own 403 page under ``ADMIN_URL``, else Django's."""
+    if is_admin_request(request):
+        return admin_error(request, exception, "admin/403.html", _("Permission denied"), 403)
+    return defaults.permission_denied(request, exception)

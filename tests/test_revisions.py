@@ -484,7 +484,8 @@ def test_publisher_restores_a_revision_written_before_their_assignment(
     assert response.status_code == 200, response.get("Location")
     response = publisher_client.post(admin_url(seed, f"history/{first.pk}/"), form_data(response))
     assert response.status_code == 302
-    assert response["Location"] == "/admin/departments/department/"
+    # To the change page, where it can be published.
+    assert response["Location"] == f"/admin/departments/department/{seed.pk}/change/"
     seed.refresh_from_db()
     assert seed.name_en == OLD_NAME
     assert list(seed.editors.all()) == [publisher]

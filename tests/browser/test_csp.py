@@ -7,6 +7,7 @@ drag-and-drop inlines), publishing (date and time widgets), history, comparison,
 """
 
 import pytest
+from reversion.models import Version
 
 from departments.models import Department
 
@@ -108,6 +109,11 @@ def test_admin_pages_respect_the_policy(watched, superuser):
     assert "/history/compare/" in page.url
     watched.collect()
     watched.visit("/admin/departments/department/add/")
+    # Adding an editor (its departments chooser is the admin's filter widget), a restore page
+    # and an admin 404.
+    watched.visit("/admin/auth/user/add/")
+    watched.visit(base + f"history/{Version.objects.get_for_object(department).last().pk}/")
+    watched.visit("/admin/departments/department/999999/change/", status=404)
     watched.visit(f"/en{STRUCTURE_PATH}preview/")
     assert watched.found == []
 
