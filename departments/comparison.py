@@ -21,6 +21,8 @@ from .models import Department, Institution
 # Shown elsewhere or meaningless to an editor.
 HIDDEN_FIELDS = {"id", "department", "government", "emblem_width", "emblem_height"}
 HIDDEN_FIELDS |= {"photo_width", "photo_height"}
+# The publication date is set by publishing, not edited: a revision's content is the rest.
+HIDDEN_FIELDS |= {"published_at"}
 # English words stay whole; Chinese is compared character by character.
 TOKENS = re.compile(r"[A-Za-z0-9]+|\s+|.", re.S)
 
