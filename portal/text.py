@@ -42,10 +42,17 @@ def chinese_number(number):
 
 
 def number_in_words(number, language=None):
-    """``4`` as "four" or "四"; numbers from 100 on stay in digits."""
+    """A count before its measure word: ``4`` as "four" or "四" (四个).
+
+    Chinese counts two of something with 两 (两个, never 二个); 二 stays
+    in ordinals (``item_number``) and inside numbers (十二, 二十二).
+    Numbers from 100 on stay in digits.
+    """
     if not 0 <= number < 100:
         return str(number)
-    return chinese_number(number) if is_chinese(language) else english_number(number)
+    if not is_chinese(language):
+        return english_number(number)
+    return "两" if number == 2 else chinese_number(number)
 
 
 def item_number(number, language=None):

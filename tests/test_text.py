@@ -9,6 +9,8 @@ from portal.text import item_number, join_list, number_in_words
     [
         (0, "zero", "零"),
         (1, "one", "一"),
+        (2, "two", "两"),
+        (12, "twelve", "十二"),
         (4, "four", "四"),
         (10, "ten", "十"),
         (16, "sixteen", "十六"),
@@ -25,6 +27,7 @@ def test_numbers_in_words(number, english, chinese):
 
 def test_item_numbers_per_language():
     assert item_number(4, "en") == "(4)"
+    assert item_number(2, "zh-hans") == "（二）"
     assert item_number(16, "zh-hans") == "（十六）"
 
 
