@@ -55,6 +55,21 @@ def number_in_words(number, language=None):
     return "两" if number == 2 else chinese_number(number)
 
 
+def large_number(number, language=None):
+    """``20_000_000`` as "20 million" or "2000万": each language's unit for large numbers.
+
+    Numbers that are not whole millions (English) or whole 万 (Chinese) stay in digits.
+    """
+    if is_chinese(language):
+        for unit, name in ((100_000_000, "亿"), (10_000, "万")):
+            if number >= unit and number % unit == 0:
+                return f"{number // unit}{name}"
+        return str(number)
+    if number >= 1_000_000 and number % 1_000_000 == 0:
+        return f"{number // 1_000_000:,} million"
+    return f"{number:,}"
+
+
 def item_number(number, language=None):
     """The label of a numbered item: "(4)" in English, "（四）" in Chinese."""
     if is_chinese(language) and 0 < number < 100:

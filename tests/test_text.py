@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from portal.text import item_number, join_list, number_in_words
+from portal.text import item_number, join_list, large_number, number_in_words
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,17 @@ def test_lists_join_as_sentences(items, english, chinese):
         assert join_list(items) == english
     with translation.override("zh-hans"):
         assert join_list(items) == chinese
+
+
+@pytest.mark.parametrize(
+    ("number", "english", "chinese"),
+    [
+        (20_000_000, "20 million", "2000万"),
+        (50_000_000, "50 million", "5000万"),
+        (200_000_000, "200 million", "2亿"),
+        (12_345, "12,345", "12345"),
+    ],
+)
+def test_large_numbers_in_each_languages_units(number, english, chinese):
+    assert large_number(number, "en") == english
+    assert large_number(number, "zh-hans") == chinese
