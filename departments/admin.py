@@ -12,12 +12,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from contacts.admin import ContactInline
-from portal.admin import SortableTranslationInline, SortableTranslationStackedInline
+from portal.admin import (
+    LanguageTabsAdmin,
+    SortableTranslationInline,
+    SortableTranslationStackedInline,
+)
 
 from . import admin_staff, revisions, services  # noqa: F401 (admin_staff: the User admin)
 from .admin_import import import_urls
@@ -88,7 +91,7 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Department)
-class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
+class DepartmentAdmin(SortableAdminBase, VersionAdmin, LanguageTabsAdmin):
     """Drafts of the departments the user is assigned to (all of them for superusers).
 
     Saving changes the draft; publishers publish, schedule or withdraw it from
@@ -434,7 +437,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Government)
-class GovernmentAdmin(TabbedTranslationAdmin):
+class GovernmentAdmin(LanguageTabsAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}

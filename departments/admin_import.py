@@ -1,16 +1,18 @@
 """Importing legacy CMS exports from the admin: upload, preview, confirm.
 
-The preview is a dry run of ``departments.importer`` (everything is written and
-rolled back), so it shows exactly what confirming will do. The uploaded files
-travel from the preview to the confirmation inside a signed field, never stored
-on the server; confirming imports them again, this time for real.
+The preview reads the uploaded files and makes a dry run of
+``departments.importer`` (everything is written and rolled back), so it shows
+exactly what confirming will do. What it read travels from the preview to the
+confirmation inside a signed field (signed for this user, valid for an hour),
+never stored on the server; confirming writes those pages, this time for real,
+without reading the files again. A file far too large or too long to be a
+structure page is refused by the upload form, before anything reads it.
 
 ``DepartmentAdmin.get_urls()`` includes ``import_urls(self)`` before its other
 patterns (the admin's ``<path:object_id>/`` pattern would otherwise take
 ``import/`` for an object id).
 """
 
-import base64
 from functools import partial
 
 from django import forms
@@ -23,7 +25,18 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .importer import CREATED, MAX_FILE_SIZE, UPDATED, ImportOptions, Source, run_import
+from .importer import (
+    CREATED,
+    UPDATED,
+    ImportOptions,
+    ImportRefused,
+    Source,
+    import_pages,
+    page_data,
+    page_from_data,
+    read_source,
+    refuse_oversized,
+)
 from .models import DepartmentKind, Government
 
 SIGNING_SALT = "departments.admin_import"
@@ -93,14 +106,21 @@ class ImportForm(forms.Form):
             del self.fields["publish"]
 
     def clean_files(self):
-        files = self.cleaned_data["files"]
-        for upload in files:
-            if upload.size > MAX_FILE_SIZE:
+        """The uploads as Sources; one far too large or long for a structure page is refused
+        here, in milliseconds, before anything decodes or reads it."""
+        sources = []
+        for upload in self.cleaned_data["files"]:
+            source = Source(upload.name, upload.read())
+            try:
+                refuse_oversized(source.data)
+            except ImportRefused as refusal:
                 raise forms.ValidationError(
-                    _("%(name)s is too large for a structure page.") % {"name": upload.name},
-                    code="too_large",
-                )
-        return files
+                    _("%(name)s: %(problem)s")
+                    % {"name": upload.name, "problem": refusal.problems[0].message},
+                    code="not_a_structure_page",
+                ) from None
+            sources.append(source)
+        return sources
 
     def import_settings(self):
         """What the confirmation repeats: plain values, to be signed with the files."""
@@ -136,15 +156,14 @@ def salt(user):
     return f"{SIGNING_SALT}:{user.pk}"
 
 
-def sign(sources, values, user):
-    files = [[source.name, base64.b64encode(source.data).decode("ascii")] for source in sources]
-    return signing.dumps({"files": files, "settings": values}, salt=salt(user), compress=True)
+def sign(pages, values, user):
+    data = {"pages": [page_data(page) for page in pages], "settings": values}
+    return signing.dumps(data, salt=salt(user), compress=True)
 
 
 def unsign(payload, user):
     data = signing.loads(payload, salt=salt(user), max_age=PREVIEW_MAX_AGE)
-    sources = [Source(name, base64.b64decode(content)) for name, content in data["files"]]
-    return sources, data["settings"]
+    return [page_from_data(page) for page in data["pages"]], data["settings"]
 
 
 def import_view(request, model_admin):
@@ -160,27 +179,28 @@ def import_view(request, model_admin):
 
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        sources = [Source(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+        pages = [read_source(source) for source in form.cleaned_data["files"]]
         values = form.import_settings()
-        results = run_import(sources, import_options(values, request.user, dry_run=True))
+        results = import_pages(pages, import_options(values, request.user, dry_run=True))
         context.update(
             title=_("Preview of the import"),
             results=results,
-            payload=sign(sources, values, request.user),
+            payload=sign(pages, values, request.user),
             can_confirm=any(result.status in (CREATED, UPDATED) for result in results),
         )
         return TemplateResponse(request, TEMPLATES + "import_preview.html", context)
     context["form"] = form
-    return TemplateResponse(request, TEMPLATES + "import.html", context)
+    status = 400 if form.is_bound else 200
+    return TemplateResponse(request, TEMPLATES + "import.html", context, status=status)
 
 
 def confirm(request, context):
     try:
-        sources, values = unsign(request.POST["payload"], request.user)
+        pages, values = unsign(request.POST["payload"], request.user)
     except (signing.BadSignature, ValueError, KeyError, TypeError):
         messages.error(request, _("The preview has expired; upload the files again."))
         return redirect(request.path)
-    results = run_import(sources, import_options(values, request.user, dry_run=False))
+    results = import_pages(pages, import_options(values, request.user, dry_run=False))
     imported = sum(result.status in (CREATED, UPDATED) for result in results)
     refused = sum(result.refused for result in results)
     if imported:

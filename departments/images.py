@@ -12,6 +12,7 @@ serve through ``renditions`` and the templates' ``picture`` macro;
 
 import hashlib
 import io
+import math
 import re
 import warnings
 from pathlib import PurePosixPath
@@ -21,11 +22,39 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, features
 
+from portal.text import large_number
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+# What an upload may be, read from its header before any pixel is decoded, so that the
+# largest accepted upload keeps a worker's peak memory under 300 MB (bench/upload_memory.py,
+# figures in bench/README.md). A JPEG is decoded at about the scale it is stored at
+# (draft()), so it may have the most pixels (phone cameras take 48-50 megapixels), unless it
+# is progressive: libjpeg then keeps every coefficient of the full image, up to eight bytes a
+# pixel. A PNG is decoded whole, four bytes a pixel, and copied once more to be scaled down;
+# libwebp keeps two more copies.
+MAX_PIXELS = {
+    "JPEG": 50_000_000,
+    "progressive JPEG": 24_000_000,
+    "PNG": 20_000_000,
+    "WEBP": 12_000_000,
+}
+# How the refusal names each kind of image.
+KIND_NAMES = {
+    "JPEG": "JPEG",
+    "progressive JPEG": _("progressive JPEG"),
+    "PNG": "PNG",
+    "WEBP": "WebP",
+}
+MAX_SIDE = 10_000
+# Longer side / shorter side: emblems and portraits, not strips.
+MAX_ASPECT_RATIO = 10
+# Originals are kept at most this large on their longer side (the renditions are at most
+# 640 px): a bigger upload is scaled down, JPEG while it is decoded (draft()).
+MAX_STORED_SIDE = 2000
 # Pillow format name -> the extension the cleaned file is saved with.
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 RENDITION_WIDTHS = (160, 320, 640)
@@ -53,9 +82,18 @@ MESSAGES = {
         "The file is not a valid image, or it is damaged or incomplete. "
         "Upload a PNG, JPEG or WebP image."
     ),
+    # The limit is written as each language writes large numbers (24 million, 2400万).
     "too_many_pixels": _(
-        "The image has too many pixels; it may have at most %(limit)s million "
-        "(for example 8000 × 5000). Reduce its size and upload it again."
+        "The image has too many pixels: a %(kind)s image may have at most %(limit)s "
+        "pixels (for example %(example)s). Reduce its size and upload it again."
+    ),
+    "side_too_long": _(
+        "The image is %(width)s × %(height)s pixels; neither side may be longer than "
+        "%(max_side)s pixels. Reduce its size and upload it again."
+    ),
+    "too_narrow": _(
+        "The image is %(width)s × %(height)s pixels, too long and narrow: its longer side "
+        "may be at most %(ratio)s times its shorter side. Crop it and upload it again."
     ),
 }
 
@@ -68,12 +106,64 @@ def image_error(code, **params):
     return ValidationError(MESSAGES[code], code=code, params=params or None)
 
 
+def pixel_limit_example(limit):
+    """A 4:3 size in whole hundreds within limit pixels, e.g. "4000 × 3000" for 12 million."""
+    hundreds = math.isqrt(limit // 12) // 100
+    return f"{400 * hundreds} × {300 * hundreds}"
+
+
+def too_many_pixels(kind):
+    limit = MAX_PIXELS[kind]
+    return image_error(
+        "too_many_pixels",
+        kind=KIND_NAMES[kind],
+        # Lazy: written in the language the message is shown in, not the one it is made in.
+        limit=lazy(large_number, str)(limit),
+        example=pixel_limit_example(limit),
+    )
+
+
+def pixel_limit_kind(image_format, image):
+    """The key of MAX_PIXELS for an opened (not yet decoded) image."""
+    if image_format == "JPEG" and image.info.get("progressive"):
+        return "progressive JPEG"
+    return image_format
+
+
+def check_dimensions(kind, width, height):
+    """ValidationError unless width x height is within the limits (from the header alone)."""
+    if width > MAX_SIDE or height > MAX_SIDE:
+        raise image_error("side_too_long", width=width, height=height, max_side=MAX_SIDE)
+    if max(width, height) > MAX_ASPECT_RATIO * max(min(width, height), 1):
+        raise image_error("too_narrow", width=width, height=height, ratio=MAX_ASPECT_RATIO)
+    if width * height > MAX_PIXELS[kind]:
+        raise too_many_pixels(kind)
+
+
+def format_from_signature(data):
+    """The allowed format whose signature the data starts with, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def bomb_error(data):
+    """The refusal of an image Pillow itself finds too large (from 89 megapixels on)."""
+    image_format = format_from_signature(data)
+    return too_many_pixels(image_format) if image_format else image_error("unsupported_format")
+
+
 def clean_uploaded_image(uploaded_file):
     """A ContentFile holding the upload's pixels re-encoded in its own format.
 
     Raise ValidationError (codes ``too_large``, ``unsupported_format``,
-    ``invalid_image``, ``too_many_pixels``) for anything else. Nothing is
-    written to storage.
+    ``invalid_image``, ``too_many_pixels``, ``side_too_long``, ``too_narrow``)
+    for anything else. Nothing is written to storage. An image larger than
+    ``MAX_STORED_SIDE`` is scaled down to it.
     """
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
@@ -91,8 +181,10 @@ def clean_uploaded_image(uploaded_file):
         raise image_error("unsupported_format")
 
     image_format, image = decode(data)
+    # Scaled down first, so that every later step works on the smaller image.
+    image = fit_within(eight_bit(image), MAX_STORED_SIDE)
     image = ImageOps.exif_transpose(image)
-    image = eight_bit(to_srgb(image))
+    image = to_srgb(image)
     image = pixels_only(image, output_mode(image, image_format))
 
     output = io.BytesIO()
@@ -116,8 +208,11 @@ def looks_like_xml(data):
 def decode(data):
     """(format, fully loaded image), or ValidationError.
 
-    The format and the pixel count come from the header, before any pixel
-    is decoded.
+    The format and the dimensions come from the header (Image.open is
+    lazy), before any pixel is decoded. A JPEG larger than
+    ``MAX_STORED_SIDE`` is decoded at a half, quarter or eighth of its size
+    when that is still at least as large (draft()), which costs a fraction
+    of the memory and time.
     """
     # Pillow warns above its own limit (about 89 megapixels) and raises at
     # twice that; both are bombs to us. catch_warnings is process-wide (not
@@ -128,7 +223,7 @@ def decode(data):
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise image_error("too_many_pixels", limit=MAX_PIXELS // 1_000_000) from None
+            raise bomb_error(data) from None
         except Exception as error:
             # Pillow knows no SVG; one that does not start as XML (junk
             # before its tag, say) still gets the message naming the formats.
@@ -139,21 +234,51 @@ def decode(data):
         image_format = FORMAT_ALIASES.get(image.format, image.format)
         if image_format not in ALLOWED_FORMATS:
             raise image_error("unsupported_format")
-        width, height = image.size
-        if width * height > MAX_PIXELS:
-            raise image_error("too_many_pixels", limit=MAX_PIXELS // 1_000_000)
+        check_dimensions(pixel_limit_kind(image_format, image), *image.size)
 
         try:
             # verify() must come straight after open() and leaves the image
             # unusable; it catches bad checksums, load() truncated data.
             image.verify()
             image = Image.open(io.BytesIO(data))
+            if image_format == "JPEG":
+                image.draft(None, fitted_size(image.size, MAX_STORED_SIDE))
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise image_error("too_many_pixels", limit=MAX_PIXELS // 1_000_000) from None
+            raise bomb_error(data) from None
         except Exception as error:
             raise image_error("invalid_image") from error
     return image_format, image
+
+
+def fitted_size(size, longest_side):
+    """size scaled down (never up) so that neither side exceeds longest_side."""
+    width, height = size
+    scale = min(1, longest_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def fit_within(image, longest_side):
+    """A new image scaled down so that neither side exceeds longest_side; the image when it fits.
+
+    Never in place: once the caller drops the large image, its memory (and the
+    decoder's buffers that some formats keep with it) is freed.
+    """
+    width, height = image.size
+    size = fitted_size(image.size, longest_side)
+    if size == image.size:
+        return image
+    if image.mode not in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        # Palette and bilevel images cannot be resampled: give them their colours first.
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    # First a whole-number reduction (box average, no copy of the large image), then the
+    # fine resampling of the smaller one; resize() alone would first copy the whole image.
+    factor = min(width // size[0], height // size[1])
+    if factor > 1:
+        image = image.reduce(factor)
+    if image.size != size:
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    return image
 
 
 def to_srgb(image):
@@ -180,8 +305,11 @@ def to_srgb(image):
 
 def eight_bit(image):
     """16-bit greyscale (from PNG) scaled to 8 bits; converting it would clip it to white."""
-    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
-        return image.convert("I").point(lambda value: value / 256).convert("L")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N"):
+        # point() keeps the 16-bit mode (two bytes a pixel, where "I" takes four).
+        return image.point(lambda value: value / 256).convert("L")
+    if image.mode == "I":
+        return image.point(lambda value: value / 256).convert("L")
     return image
 
 

@@ -57,7 +57,7 @@ nothing either, and the other pages are imported all the same.
 import codecs
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 from os.path import commonprefix
@@ -73,6 +73,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from contacts.models import Contact, ContactKind
+from portal.text import large_number
 
 from . import services
 from .models import (
@@ -89,6 +90,13 @@ from .models import (
 ENGLISH = "en"
 CHINESE = "zh-hans"
 MAX_FILE_SIZE = 2 * 1024 * 1024
+# Reading a page costs more than linear time in its lines. A structure page has under a
+# hundred lines of text (the seed page 73; a saved HTML page a few hundred lines of markup),
+# so a file far longer is no structure page: it is refused before it is decoded (line breaks
+# and block tags counted in its bytes) or read (lines of text).
+MAX_FILE_LINES = 20_000
+MAX_PAGE_LINES = 1_000
+BLOCK_TAGS = re.compile(rb"<(?:p|br|div|li|tr|h[1-6])\b", re.I)
 HTML_SUFFIXES = (".htm", ".html", ".xhtml", ".shtml")
 EXPORT_SUFFIXES = (".txt", ".text", *HTML_SUFFIXES)
 
@@ -1343,15 +1351,68 @@ def match_name(name, candidates, language, threshold=0.6):
     return scores[0][1]
 
 
-def parse_export(data, name="page"):
-    """The Page a legacy export holds; its ``problems`` say why it cannot be imported."""
+def refuse_oversized(data):
+    """ImportRefused when the bytes cannot be a structure page: far too large or too long.
+
+    Costs milliseconds, whatever the file: nothing is decoded.
+    """
     if len(data) > MAX_FILE_SIZE:
         raise ImportRefused([Problem(None, "", _("The file is too large for a structure page."))])
+    if data.count(b"\n") + len(BLOCK_TAGS.findall(data)) > MAX_FILE_LINES:
+        message = _(
+            "The file has more than %(limit)s lines, far more than any structure page; "
+            "it was not read."
+        ) % {"limit": large_number(MAX_FILE_LINES)}
+        raise ImportRefused([Problem(None, "", message)])
+
+
+def parse_export(data, name="page"):
+    """The Page a legacy export holds; its ``problems`` say why it cannot be imported."""
+    refuse_oversized(data)
     text = decode(data)
     lines = html_lines(text) if is_html(name, text) else text_lines(text)
     if not lines:
         raise ImportRefused([Problem(None, "", _("The file is empty."))])
+    if len(lines) > MAX_PAGE_LINES:
+        message = _(
+            "The page has more than %(limit)s lines of text, far more than any structure "
+            "page; it was not read."
+        ) % {"limit": large_number(MAX_PAGE_LINES)}
+        raise ImportRefused([Problem(None, "", message)])
     return PageReader(name, lines).read()
+
+
+def read_source(source):
+    """The Page a source holds; one that cannot be read is a Page whose problems say why."""
+    if source.error:
+        return Page(source.name, language="", problems=[Problem(None, "", source.error)])
+    try:
+        return parse_export(source.data, source.name)
+    except ImportRefused as error:
+        return Page(source.name, language="", problems=error.problems)
+
+
+def page_data(page):
+    """A page as plain JSON values, for ``page_from_data`` to rebuild it without reading again."""
+    data = asdict(page)
+    data["published_at"] = page.published_at.isoformat() if page.published_at else None
+    data["problems"] = [[p.line, p.text, str(p.message)] for p in page.problems]
+    return data
+
+
+def page_from_data(data):
+    published_at = data["published_at"]
+    return Page(
+        **{
+            **data,
+            "published_at": datetime.fromisoformat(published_at) if published_at else None,
+            "responsibilities": [tuple(item) for item in data["responsibilities"]],
+            "institutions": [ParsedInstitution(**item) for item in data["institutions"]],
+            "units": [ParsedUnit(**item) for item in data["units"]],
+            "contacts": [ParsedContact(**item) for item in data["contacts"]],
+            "problems": [Problem(*item) for item in data["problems"]],
+        }
+    )
 
 
 # Writing drafts.
@@ -1811,15 +1872,12 @@ def is_published(draft):
 
 def import_source(source, options):
     """Imports one export in its own transaction; a refused page writes nothing."""
-    refused = PageResult(source=source.name, status=REFUSED, dry_run=options.dry_run)
-    if source.error:
-        refused.problems = [Problem(None, "", source.error)]
-        return refused
-    try:
-        page = parse_export(source.data, source.name)
-    except ImportRefused as error:
-        refused.problems = error.problems
-        return refused
+    return import_page(read_source(source), options)
+
+
+def import_page(page, options):
+    """Writes one page (``read_source``'s) in its own transaction; a refused page writes nothing."""
+    refused = PageResult(source=page.source, status=REFUSED, dry_run=options.dry_run)
     refused.language, refused.name = page.language, page.name
     if page.problems:
         refused.problems = page.problems
@@ -1834,10 +1892,16 @@ def import_source(source, options):
 
 def run_import(sources, options):
     """Imports every source; a dry run does the same and then rolls everything back."""
+    return import_pages([read_source(source) for source in sources], options)
+
+
+def import_pages(pages, options):
+    """``run_import`` of sources already read (``read_source``), as a preview keeps them for
+    its confirmation, so that they are not read again."""
     if not options.dry_run:
-        return [import_source(source, options) for source in sources]
+        return [import_page(page, options) for page in pages]
     with transaction.atomic():
-        results = [import_source(source, options) for source in sources]
+        results = [import_page(page, options) for page in pages]
         transaction.set_rollback(True)
     return results
 

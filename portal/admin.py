@@ -38,6 +38,20 @@ class ParentBoundInlineFormSet(CustomInlineFormSet):
         return row
 
 
+class LanguageTabsAdmin(TabbedTranslationAdmin):
+    """modeltranslation's tabbed admin, with tabs named "English" and "简体中文" instead of
+    the codes "EN" and "ZH-HANS"."""
+
+    class Media:
+        # Named with what it follows, so that Django's media merging keeps it after them.
+        js = [
+            "admin/js/jquery.init.js",
+            "modeltranslation/js/tabbed_translation_fields.js",
+            "js/admin_language_tabs.js",
+        ]
+        css = {"all": ["css/admin_language_tabs.css"]}
+
+
 class SortableTranslationInline(SortableInlineAdminMixin, TranslationTabularInline):
     """A department's ordered, translated rows: drag to reorder, one tab per language."""
 
@@ -58,7 +72,7 @@ class SortableTranslationStackedInline(SortableInlineAdminMixin, TranslationStac
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(TabbedTranslationAdmin):
+class SiteSettingsAdmin(LanguageTabsAdmin):
     list_display = ["__str__", "site_name", "icp_filing_number"]
 
     def has_add_permission(self, request):

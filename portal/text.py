@@ -42,10 +42,32 @@ def chinese_number(number):
 
 
 def number_in_words(number, language=None):
-    """``4`` as "four" or "四"; numbers from 100 on stay in digits."""
+    """A count before its measure word: ``4`` as "four" or "四" (四个).
+
+    Chinese counts two of something with 两 (两个, never 二个); 二 stays
+    in ordinals (``item_number``) and inside numbers (十二, 二十二).
+    Numbers from 100 on stay in digits.
+    """
     if not 0 <= number < 100:
         return str(number)
-    return chinese_number(number) if is_chinese(language) else english_number(number)
+    if not is_chinese(language):
+        return english_number(number)
+    return "两" if number == 2 else chinese_number(number)
+
+
+def large_number(number, language=None):
+    """``20_000_000`` as "20 million" or "2000万": each language's unit for large numbers.
+
+    Numbers that are not whole millions (English) or whole 万 (Chinese) stay in digits.
+    """
+    if is_chinese(language):
+        for unit, name in ((100_000_000, "亿"), (10_000, "万")):
+            if number >= unit and number % unit == 0:
+                return f"{number // unit}{name}"
+        return str(number)
+    if number >= 1_000_000 and number % 1_000_000 == 0:
+        return f"{number // 1_000_000:,} million"
+    return f"{number:,}"
 
 
 def item_number(number, language=None):

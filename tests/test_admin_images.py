@@ -11,7 +11,14 @@ from django.utils.html import escape
 from PIL import Image
 from reversion.models import Version
 
-from departments.images import MAX_PIXELS, MAX_UPLOAD_BYTES, MESSAGES, rendition_prefix
+from departments.images import (
+    MAX_SIDE,
+    MAX_UPLOAD_BYTES,
+    MESSAGES,
+    image_error,
+    rendition_prefix,
+    too_many_pixels,
+)
 from departments.models import Department, Leader
 from tests.admin_forms import form_data
 from tests.conftest import page_text
@@ -237,21 +244,28 @@ def test_department_without_leaders_has_no_leadership_section(client, seed):
 
 
 def message(code):
-    params = {
-        "too_large": {"limit": filesizeformat(MAX_UPLOAD_BYTES)},
-        "too_many_pixels": {"limit": MAX_PIXELS // 1_000_000},
-    }.get(code)
-    text = str(MESSAGES[code])
-    return text % params if params else text
+    error = {
+        "too_large": image_error("too_large", limit=filesizeformat(MAX_UPLOAD_BYTES)),
+        "too_many_pixels": too_many_pixels("PNG"),
+        "side_too_long": image_error(
+            "side_too_long", width=39_000_000, height=1, max_side=MAX_SIDE
+        ),
+    }.get(code) or image_error(code)
+    return str(MESSAGES[code]) % error.params if error.params else str(MESSAGES[code])
 
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script/></svg>'
 BAD_UPLOADS = {
     "over 10 MB": (lambda: b"\xff" * (MAX_UPLOAD_BYTES + 1), "huge.jpg", "too_large"),
-    "over 40 megapixels": (
+    "over 20 megapixels": (
         lambda: encode(Image.new("1", (8000, 6000)), "PNG"),
         "bomb.png",
         "too_many_pixels",
+    ),
+    "39,000,000 x 1 strip": (
+        lambda: encode(Image.new("1", (39_000_000, 1)), "PNG"),
+        "strip.png",
+        "side_too_long",
     ),
     "svg": (lambda: SVG, "emblem.svg", "unsupported_format"),
     "gif": (lambda: encode(Image.new("RGB", (10, 10)), "GIF"), "emblem.gif", "unsupported_format"),

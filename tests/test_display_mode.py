@@ -1,4 +1,8 @@
+import re
+
 import pytest
+
+from tests.conftest import page_text
 
 EN_URL = "/en/government/structure/public-security/"
 
@@ -48,3 +52,32 @@ def test_unknown_mode_answers_400_with_a_message(client, seed):
 
 def test_pages_vary_by_cookie_for_shared_caches(client, seed):
     assert "Cookie" in client.get(EN_URL)["Vary"]
+
+
+CURRENT_MARK = {"en": "{} (current)", "zh-hans": "{}（当前）"}
+MODE_NAMES = {
+    "en": {
+        "elderly": "Elderly-friendly mode: large text and high contrast",
+        "standard": "Standard display",
+    },
+    "zh-hans": {"elderly": "长者模式（适老化）：大字体、高对比度", "standard": "标准显示"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("mode", ["elderly", "standard"])
+def test_display_settings_mark_the_current_mode(client, seed, language, mode):
+    if mode == "elderly":
+        client.cookies["display_mode"] = "elderly"
+    response = client.get(f"/{language}/display/")
+    other = "standard" if mode == "elderly" else "elderly"
+    text = page_text(response)
+    # Seen: the current mode's choice says so, the other's does not.
+    assert CURRENT_MARK[language].format(MODE_NAMES[language][mode]) in text
+    assert CURRENT_MARK[language].format(MODE_NAMES[language][other]) not in text
+    assert text.count(CURRENT_MARK[language].format("")) == 1
+    # Heard: screen readers announce the current choice.
+    content = response.content.decode()
+    current_links = re.findall(r'<a\b[^>]*aria-current="true"[^>]*>', content)
+    assert len(current_links) == 1
+    assert f"mode={mode}" in current_links[0]

@@ -12,9 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.template import engines
-from PIL import Image, ImageFile
+from django.utils import translation
+from PIL import Image, ImageFile, JpegImagePlugin
 
 from departments.images import (
+    MAX_ASPECT_RATIO,
+    MAX_PIXELS,
+    MAX_SIDE,
+    MAX_STORED_SIDE,
     MAX_UPLOAD_BYTES,
     MESSAGES,
     CleanImageFormField,
@@ -412,3 +417,109 @@ def test_picture_macro_renders_nothing_for_an_empty_field_file():
     field.set_attributes_from_name("image")
     empty = ImageFieldFile(instance=None, field=field, name="")
     assert picture('picture(image, "Emblem")', image=empty) == ""
+
+
+# Dimensions: both sides, the aspect ratio and the pixels, from the header alone.
+
+
+def refusal(content, name="image.png"):
+    with pytest.raises(ValidationError) as refused:
+        clean_uploaded_image(upload(content, name))
+    return refused.value
+
+
+def refusal_text(error, language):
+    with translation.override(language):
+        return error.messages[0]
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Fails the test if any pixel is decoded."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+
+
+def test_a_39_million_by_1_strip_is_refused_with_its_size_in_both_languages():
+    error = refusal(encode(Image.new("1", (39_000_000, 1)), "PNG"), "strip.png")
+    assert error.code == "side_too_long"
+    assert refusal_text(error, "en") == (
+        "The image is 39000000 × 1 pixels; neither side may be longer than 10000 pixels. "
+        "Reduce its size and upload it again."
+    )
+    assert refusal_text(error, "zh-hans") == (
+        "图片为39000000 × 1像素，每边最多10000像素。请缩小后重新上传。"
+    )
+
+
+def test_dimensions_are_refused_from_the_header_before_any_decoding(no_decoding):
+    assert refusal(png_header_claiming(39_000_000, 1)).code == "side_too_long"
+    assert refusal(png_header_claiming(MAX_SIDE + 1, 2000)).code == "side_too_long"
+    assert refusal(png_header_claiming(MAX_SIDE, MAX_SIDE // 10 - 1)).code == "too_narrow"
+    assert refusal(png_header_claiming(5000, 4001)).code == "too_many_pixels"
+
+
+def test_a_long_narrow_image_is_refused_with_the_ratio():
+    error = refusal(encode(Image.new("L", (6000, 500)), "PNG"))
+    assert error.code == "too_narrow"
+    assert refusal_text(error, "en") == (
+        "The image is 6000 × 500 pixels, too long and narrow: its longer side may be at most "
+        "10 times its shorter side. Crop it and upload it again."
+    )
+    assert refusal_text(error, "zh-hans") == (
+        "图片为6000 × 500像素，过于狭长：长边最多为短边的10倍。请裁剪后重新上传。"
+    )
+
+
+def test_too_many_pixels_is_written_in_millions_and_in_wan():
+    error = refusal(encode(Image.new("1", (5000, 4001)), "PNG"))
+    assert error.code == "too_many_pixels"
+    assert refusal_text(error, "en") == (
+        "The image has too many pixels: a PNG image may have at most 20 million pixels "
+        "(for example 4800 × 3600). Reduce its size and upload it again."
+    )
+    assert refusal_text(error, "zh-hans") == (
+        "图片像素过多：PNG图片最多2000万像素（例如4800 × 3600）。请缩小后重新上传。"
+    )
+
+
+def test_a_progressive_jpeg_has_a_lower_pixel_limit(no_decoding):
+    header = encode(Image.new("L", (6000, 4500)), "JPEG", progressive=True)[:2000]
+    error = refusal(header, "photo.jpg")
+    assert error.code == "too_many_pixels"
+    assert "渐进式JPEG图片最多2400万像素" in refusal_text(error, "zh-hans")
+
+
+@pytest.mark.parametrize(
+    ("image_format", "size"),
+    [
+        ("PNG", (5000, 4000)),
+        ("JPEG", (8000, 6000)),
+        ("WEBP", (4000, 3000)),
+        ("PNG", (MAX_SIDE, MAX_SIDE // MAX_ASPECT_RATIO)),
+    ],
+    ids=["PNG 20 megapixels", "JPEG 48 megapixels", "WebP 12 megapixels", "10 to 1"],
+)
+def test_the_largest_accepted_images_pass_and_are_stored_at_most_2000_px(image_format, size):
+    assert size[0] * size[1] <= MAX_PIXELS[image_format]
+    cleaned = clean_uploaded_image(upload(encode(Image.new("L", size), image_format), "big"))
+    stored = reopen(cleaned)
+    assert stored.format == image_format
+    assert max(stored.size) == MAX_STORED_SIDE
+    assert abs(stored.size[0] / stored.size[1] - size[0] / size[1]) < 0.01
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(monkeypatch):
+    decoded_sizes = []
+    original_load = JpegImagePlugin.JpegImageFile.load
+
+    def load(image):
+        decoded_sizes.append(image.size)
+        return original_load(image)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", load)
+    clean_uploaded_image(upload(encode(Image.new("RGB", (8000, 6000)), "JPEG"), "photo.jpg"))
+    assert decoded_sizes[-1] == (2000, 1500)

@@ -838,3 +838,115 @@ def test_department_list_links_to_the_import_page(client, django_user_model, db)
     content = client.get("/admin/departments/department/").content.decode()
     assert 'href="/admin/departments/department/import/"' in content
     assert client.get("/admin/departments/department/import/").status_code == 200
+
+
+# Files that cannot be structure pages, and reading each page once.
+
+# 60,000 short lines: under the size limit, far over any structure page's length. Reading it
+# took 11 s before it was refused, and the admin read it again to confirm.
+LONG_EXPORT = "Bureau of Testing\n\n" + "".join(f"({n}) Testing duty {n}.\n" for n in range(60_000))
+
+
+@pytest.fixture
+def nothing_is_read(monkeypatch):
+    """Fails the test if an export is decoded or read line by line."""
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the export was read")
+
+    monkeypatch.setattr(importer, "decode", fail)
+    monkeypatch.setattr(importer.PageReader, "read", fail)
+
+
+@pytest.fixture
+def pages_read(monkeypatch):
+    """The names of the pages PageReader reads, in order."""
+    names = []
+    original = importer.PageReader.read
+
+    def read(reader):
+        names.append(reader.page.source)
+        return original(reader)
+
+    monkeypatch.setattr(importer.PageReader, "read", read)
+    return names
+
+
+@pytest.mark.django_db
+def test_a_60000_line_file_is_refused_before_it_is_read(nothing_is_read):
+    data = LONG_EXPORT.encode()
+    assert len(data) <= importer.MAX_FILE_SIZE
+    (result,) = importer.run_import(
+        [importer.Source("long.txt", data)], importer.ImportOptions(dry_run=True)
+    )
+    assert result.refused
+    assert [str(problem) for problem in result.problems] == [
+        "The file has more than 20,000 lines, far more than any structure page; it was not read."
+    ]
+
+
+def test_one_line_of_html_with_thousands_of_paragraphs_is_refused_before_it_is_read(
+    nothing_is_read,
+):
+    data = ("<html><body>" + "<p>Testing duty.</p>" * 30_000 + "</body></html>").encode()
+    with pytest.raises(importer.ImportRefused):
+        importer.parse_export(data, "long.html")
+
+
+def test_a_page_with_too_many_lines_of_text_is_refused_before_it_is_read(pages_read):
+    lines = "".join(f"({n}) Testing duty {n}.\n" for n in range(1, 1_500))
+    with pytest.raises(importer.ImportRefused) as refusal:
+        importer.parse_export(("Bureau of Testing\n\n" + lines).encode(), "long.txt")
+    assert "more than 1,000 lines of text" in str(refusal.value)
+    assert pages_read == []
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_60000_line_file(tmp_path, nothing_is_read):
+    export = tmp_path / "long.txt"
+    export.write_text(LONG_EXPORT, encoding="utf-8")
+    status, out, err = run(export, dry_run=True)
+    assert status != 0
+    assert "more than 20,000 lines" in out + err
+
+
+@pytest.mark.urls(__name__)
+def test_admin_upload_refuses_a_60000_line_file_with_a_message(
+    client, lanshan, superuser, nothing_is_read
+):
+    client.force_login(superuser)
+    response = client.post(
+        IMPORT_URL, {"files": [SimpleUploadedFile("long.txt", LONG_EXPORT.encode())]}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["files"] == [
+        "long.txt: The file has more than 20,000 lines, far more than any structure page; "
+        "it was not read."
+    ]
+    assert "payload" not in response.context
+    response = client.post(
+        IMPORT_URL,
+        {"files": [SimpleUploadedFile("long.txt", LONG_EXPORT.encode())]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert "long.txt：该文件超过2万行" in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+def test_admin_reads_each_page_once_from_preview_to_confirmation(
+    client, lanshan, superuser, pages_read
+):
+    client.force_login(superuser)
+    response = client.post(
+        IMPORT_URL,
+        {"files": upload(ENGLISH_WATER, CHINESE_WATER), "slug": "water-resources"},
+    )
+    assert pages_read == ["en-water-resources.txt", "zh-water-resources.txt"]
+
+    response = client.post(IMPORT_URL, {"payload": response.context["payload"]})
+
+    assert "en-water-resources.txt: Created" in response.content.decode()
+    assert pages_read == ["en-water-resources.txt", "zh-water-resources.txt"]
+    draft = Department.objects.drafts().get()
+    assert facts(draft, "en") == expected_facts(ENGLISH_WATER)["facts"]
+    assert facts(draft, "zh-hans") == expected_facts(CHINESE_WATER)["facts"]

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.utils import translation
 
 from departments.models import AffiliatedUnit, Responsibility
 from departments.services import withdraw
@@ -129,6 +130,21 @@ def test_one_unit_reads_in_the_singular(client, make_department, republish):
     republish(department)
     text = page_text(client.get(department.get_absolute_url()))
     assert "has one directly affiliated unit, the Training Centre." in text
+
+
+def test_two_units_are_counted_with_liang_in_chinese(client, make_department, republish):
+    department = make_department(publish_now=False)
+    for order, (english, chinese) in enumerate(
+        [("Training Centre", "培训中心"), ("Information Centre", "信息中心")]
+    ):
+        department.affiliated_units.create(name_en=english, name_zh_hans=chinese, sort_order=order)
+    republish(department)
+    english_text = page_text(client.get(department.get_absolute_url()))
+    with translation.override("zh-hans"):
+        chinese_text = page_text(client.get(department.get_absolute_url()))
+    assert "has two directly affiliated units" in english_text
+    assert "有两个直属单位" in chinese_text
+    assert "二个" not in chinese_text
 
 
 def test_page_without_children_omits_their_sections(client, make_department):

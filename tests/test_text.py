@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from portal.text import item_number, join_list, number_in_words
+from portal.text import item_number, join_list, large_number, number_in_words
 
 
 @pytest.mark.parametrize(
@@ -9,6 +9,8 @@ from portal.text import item_number, join_list, number_in_words
     [
         (0, "zero", "零"),
         (1, "one", "一"),
+        (2, "two", "两"),
+        (12, "twelve", "十二"),
         (4, "four", "四"),
         (10, "ten", "十"),
         (16, "sixteen", "十六"),
@@ -25,6 +27,7 @@ def test_numbers_in_words(number, english, chinese):
 
 def test_item_numbers_per_language():
     assert item_number(4, "en") == "(4)"
+    assert item_number(2, "zh-hans") == "（二）"
     assert item_number(16, "zh-hans") == "（十六）"
 
 
@@ -41,3 +44,17 @@ def test_lists_join_as_sentences(items, english, chinese):
         assert join_list(items) == english
     with translation.override("zh-hans"):
         assert join_list(items) == chinese
+
+
+@pytest.mark.parametrize(
+    ("number", "english", "chinese"),
+    [
+        (20_000_000, "20 million", "2000万"),
+        (50_000_000, "50 million", "5000万"),
+        (200_000_000, "200 million", "2亿"),
+        (12_345, "12,345", "12345"),
+    ],
+)
+def test_large_numbers_in_each_languages_units(number, english, chinese):
+    assert large_number(number, "en") == english
+    assert large_number(number, "zh-hans") == chinese

@@ -98,3 +98,17 @@ def test_every_string_of_the_jinja2_templates_is_extracted_and_translated():
             if ast.literal_eval(literal) not in translated
         ]
     assert problems == []
+
+
+def test_admin_templates_hold_no_chinese_outside_the_catalogue():
+    """Admin text comes from the catalogue in the admin's language; Chinese written into an
+    admin template (as "预览草稿" once was) shows to every reader whatever their language."""
+    admin_templates = Path(settings.BASE_DIR) / "templates" / "admin"
+    chinese = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    found = [
+        f"{template.relative_to(admin_templates)}:{number}: {line.strip()}"
+        for template in sorted(admin_templates.rglob("*.html"))
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1)
+        if chinese.search(line)
+    ]
+    assert found == []

@@ -187,3 +187,44 @@ def test_elderly_pages_do_not_scroll_sideways(new_page, lang, public_page):
         assert is_elderly(page)
         problems.append(horizontal_scroll_problem(page, f"{url} (elderly, {viewport['width']} px)"))
     fail_on(*problems)
+
+
+# The header's search box on a phone: how wide its placeholder is drawn, the room the box has
+# for it, and how many lines the button's text takes.
+SEARCH_FIT_JS = """
+() => {
+  const input = document.querySelector("#site-search");
+  const button = input.form.querySelector("button");
+  const style = getComputedStyle(input);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const range = document.createRange();
+  range.selectNodeContents(button);
+  const lineTops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+  return {
+    placeholder: input.placeholder,
+    placeholderWidth: context.measureText(input.placeholder).width,
+    room: room,
+    buttonText: button.innerText,
+    buttonLines: lineTops.size,
+    pageScrollsSideways: document.documentElement.scrollWidth > innerWidth,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_elderly_phone_search_shows_its_whole_placeholder_and_a_one_line_button(new_page, lang):
+    page = new_page(lang=lang, phone=True, elderly=True)
+    open_page(page, STRUCTURE_PAGE.url(lang))
+    assert is_elderly(page)
+    fit = page.evaluate(SEARCH_FIT_JS)
+    assert fit["placeholderWidth"] <= fit["room"], (
+        f"the placeholder {fit['placeholder']!r} needs {fit['placeholderWidth']:.0f} px, "
+        f"the search box has {fit['room']:.0f} px"
+    )
+    assert fit["buttonLines"] == 1, (
+        f"the button {fit['buttonText']!r} wraps onto {fit['buttonLines']} lines"
+    )
+    assert not fit["pageScrollsSideways"]
