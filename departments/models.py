@@ -180,6 +180,25 @@ class DepartmentQuerySet(models.QuerySet):
         """Publications that go live later than now (or ``at``)."""
         return self.filter(draft__isnull=False, live_from__gt=at or timezone.now())
 
+    def superseded(self, at=None):
+        """Publications that went live and were followed by a newer one: shown nowhere."""
+        at = at or timezone.now()
+        return self.filter(draft__isnull=False, live_from__lte=at).exclude(
+            pk__in=Department.objects.published(at=at).values("pk")
+        )
+
+    def holding_address(self, slug, *, other_than=None, at=None):
+        """Live or scheduled publications at ``slug``, except those of the draft ``other_than``.
+
+        One department per address: a draft whose slug another department's
+        publication holds cannot be published until that one moves on.
+        """
+        at = at or timezone.now()
+        publications = self.filter(draft__isnull=False, slug=slug)
+        if other_than is not None:
+            publications = publications.exclude(draft=other_than)
+        return publications.exclude(pk__in=Department.objects.superseded(at=at).values("pk"))
+
     def next_scheduled_live_from(self, now):
         """When the next scheduled publication goes live (None if none is scheduled)."""
         return self.scheduled(now).aggregate(moment=models.Min("live_from"))["moment"]
