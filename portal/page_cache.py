@@ -170,8 +170,10 @@ def invalidate(*topics):
     from .models import PageVersion
 
     token = _new_token()
+    # Rows in one order for every caller, so that two transactions changing versions
+    # wait for each other instead of deadlocking (ANY_TOPIC, "*", comes first).
     PageVersion.objects.bulk_create(
-        [PageVersion(topic=topic, token=token) for topic in {*topics, ANY_TOPIC}],
+        [PageVersion(topic=topic, token=token) for topic in sorted({*topics, ANY_TOPIC})],
         update_conflicts=True,
         unique_fields=["topic"],
         update_fields=["token"],

@@ -1,19 +1,20 @@
 """Nothing reaches citizens until a publisher publishes it, now or at a chosen moment."""
 
 import os
+import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from departments.models import Department, PublicationState
 from departments.services import PublishingError, publish, withdraw
 from tests.admin_forms import form_data
-from tests.conftest import page_text
+from tests.conftest import load_published_seed, page_text
 
 ADMIN = "/admin/departments/department/"
 EN_URL = "/en/government/structure/public-security/"
@@ -311,3 +312,35 @@ def test_the_database_refuses_two_departments_publications_at_one_address(
     row.live_from = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         row.save()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="concurrent transactions: PostgreSQL",
+)
+def test_publishers_of_two_departments_at_once_wait_for_each_other(transactional_db):
+    """Both publications change the lists' page version: neither deadlocks nor fails."""
+    load_published_seed()
+    other = Department.objects.drafts().get(slug="public-security")
+    other.pk = None
+    other.slug = "transport"
+    other.save()
+    drafts = list(Department.objects.drafts())
+    errors = []
+
+    def publish_often(draft):
+        try:
+            for _ in range(10):
+                publish(draft)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish_often, args=(draft,)) for draft in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Department.objects.published().count() == 2
