@@ -35,6 +35,7 @@ from departments.models import (
     Responsibility,
 )
 from departments.seed import SEED_PAGE
+from departments.services import publish
 from portal.urls import urlpatterns as portal_urlpatterns
 
 PAGES = Path(__file__).parent / "legacy_pages"
@@ -838,3 +839,18 @@ def test_department_list_links_to_the_import_page(client, django_user_model, db)
     content = client.get("/admin/departments/department/").content.decode()
     assert 'href="/admin/departments/department/import/"' in content
     assert client.get("/admin/departments/department/import/").status_code == 200
+
+
+def test_publish_option_refuses_the_page_whose_address_another_department_holds(lanshan):
+    holder = Department.objects.create(
+        government=lanshan, slug="water-resources", name_en="Lanshan Water Bureau"
+    )
+    publish(holder)
+    holder.slug = "water-bureau"
+    holder.save()
+    status, out, err = run(ENGLISH_WATER, publish=True, slug="water-resources")
+    assert status != 0
+    said = out + err
+    assert "refused" in said and "Lanshan Water Bureau" in said and "water-resources" in said
+    # Refused whole: not even the draft was created.
+    assert list(Department.objects.drafts()) == [holder]
