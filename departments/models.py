@@ -159,6 +159,17 @@ class PublicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def newer_one_live(at):
+    """True of a publication when a newer one of the same draft is live at ``at``."""
+    return models.Exists(
+        Department.objects.filter(
+            draft=models.OuterRef("draft"),
+            live_from__lte=at,
+            live_from__gt=models.OuterRef("live_from"),
+        )
+    )
+
+
 class DepartmentQuerySet(models.QuerySet):
     def drafts(self):
         """The rows editors work on."""
@@ -167,14 +178,7 @@ class DepartmentQuerySet(models.QuerySet):
     def published(self, at=None):
         """The publications the public sees now (or at ``at``): one per department at most."""
         at = at or timezone.now()
-        newer_live = Department.objects.filter(
-            draft=models.OuterRef("draft"),
-            live_from__lte=at,
-            live_from__gt=models.OuterRef("live_from"),
-        )
-        return self.filter(draft__isnull=False, live_from__lte=at).exclude(
-            models.Exists(newer_live)
-        )
+        return self.filter(draft__isnull=False, live_from__lte=at).exclude(newer_one_live(at))
 
     def scheduled(self, at=None):
         """Publications that go live later than now (or ``at``)."""
@@ -182,10 +186,7 @@ class DepartmentQuerySet(models.QuerySet):
 
     def superseded(self, at=None):
         """Publications that went live and were followed by a newer one: shown nowhere."""
-        at = at or timezone.now()
-        return self.filter(draft__isnull=False, live_from__lte=at).exclude(
-            pk__in=Department.objects.published(at=at).values("pk")
-        )
+        return self.filter(draft__isnull=False).filter(newer_one_live(at or timezone.now()))
 
     def holding_address(self, slug, *, other_than=None, at=None):
         """Live or scheduled publications at ``slug``, except those of the draft ``other_than``.
@@ -197,7 +198,7 @@ class DepartmentQuerySet(models.QuerySet):
         publications = self.filter(draft__isnull=False, slug=slug)
         if other_than is not None:
             publications = publications.exclude(draft=other_than)
-        return publications.exclude(pk__in=Department.objects.superseded(at=at).values("pk"))
+        return publications.exclude(newer_one_live(at))
 
     def next_scheduled_live_from(self, now):
         """When the next scheduled publication goes live (None if none is scheduled)."""
