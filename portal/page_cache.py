@@ -167,7 +167,7 @@ def invalidate(*topics):
     transaction reads the new ones) and once more at the commit (a request
     served meanwhile may have read the old ones).
     """
-    from .models import PageVersion
+    from .models import PageVersion  # here: portal.models imports this module
 
     token = _new_token()
     # Rows in one order for every caller, so that two transactions changing versions
