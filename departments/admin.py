@@ -1,7 +1,7 @@
 import reversion
 from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -25,7 +25,13 @@ from portal.admin import (
 from . import admin_staff, revisions, services  # noqa: F401 (admin_staff: the User admin)
 from .admin_import import import_urls
 from .comparison import compare_versions
-from .forms import DepartmentChildForm, InstitutionForm, InstitutionInlineFormSet, PublishForm
+from .forms import (
+    DepartmentChildForm,
+    DepartmentForm,
+    InstitutionForm,
+    InstitutionInlineFormSet,
+    PublishForm,
+)
 from .images import CleanImageFormField
 from .models import (
     AffiliatedUnit,
@@ -98,6 +104,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, LanguageTabsAdmin):
     the change page. Another department's URLs answer 404, whatever the path.
     """
 
+    form = DepartmentForm
     list_display = ["name", "kind", "government", "state_label", "publication_date"]
     list_filter = [PublicationStateFilter, "kind", "government"]
     search_fields = ["name_en", "name_zh_hans", "slug", "introduction_en", "introduction_zh_hans"]
@@ -388,12 +395,16 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, LanguageTabsAdmin):
         department = self.get_publishable_object(request, object_id)
         form = PublishForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            services.publish(
-                department,
-                user=request.user,
-                live_from=form.cleaned_data["live_from"],
-                update_date=form.cleaned_data["update_date"],
-            )
+            try:
+                services.publish(
+                    department,
+                    user=request.user,
+                    live_from=form.cleaned_data["live_from"],
+                    update_date=form.cleaned_data["update_date"],
+                )
+            except services.PublishingError as error:
+                form.add_error(None, ValidationError(str(error), code=error.code))
+        if request.method == "POST" and form.is_valid():
             if form.cleaned_data["live_from"]:
                 self.message_user(request, _("The publication is scheduled."), messages.SUCCESS)
             else:

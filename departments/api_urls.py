@@ -11,12 +11,18 @@ from portal.page_cache import cached_page
 from . import api
 
 urlpatterns = [
-    path("departments/", cached_page(api.department_list)),
+    path(
+        "departments/",
+        cached_page(api.department_list, query_parameters=["lang", "kind", "page", "page_size"]),
+    ),
     path(
         "departments/<slug:slug>/",
-        cached_page(api.department_detail, department_kwarg="slug"),
+        cached_page(api.department_detail, department_kwarg="slug", query_parameters=["lang"]),
     ),
-    path("openapi.json", cached_page(api.openapi_json, lists_departments=False)),
+    path(
+        "openapi.json",
+        cached_page(api.openapi_json, lists_departments=False, query_parameters=["lang"]),
+    ),
     # Anything else ending in a slash; other addresses first get APPEND_SLASH's redirect.
     re_path(r"^(?:.*/)?$", api.not_found),
 ]

@@ -6,7 +6,51 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ParentBoundInlineFormSet
 
-from .models import Institution, generate_code, validate_handlers
+from .models import Department, Institution, generate_code, validate_handlers
+
+
+class DepartmentForm(forms.ModelForm):
+    """The admin's department form: one department per address."""
+
+    class Meta:
+        model = Department
+        # The admin adds the other fields of its fieldsets.
+        fields = ["slug"]
+
+    def clean_slug(self):
+        """Refuse a slug that another department's draft, or its publication, uses.
+
+        The drafts' unique constraint is conditional (``unique_draft_slug``), so
+        Django's own unique validation skips it; without this the save would
+        fail in the database. A publication keeps the address it was published
+        at until its department is published again or withdrawn (see
+        ``services.publish``), so that address is not free either, except to
+        the department itself.
+        """
+        slug = self.cleaned_data["slug"]
+        draft = Department.objects.drafts().filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if draft is not None:
+            raise forms.ValidationError(
+                _("“%(slug)s” is already the address of %(department)s.")
+                % {"slug": slug, "department": draft.name},
+                code="slug_taken",
+            )
+        if self.instance.pk is None or "slug" in self.changed_data:
+            holder = (
+                Department.objects.holding_address(slug, other_than=self.instance.pk)
+                .order_by("live_from")
+                .first()
+            )
+            if holder is not None:
+                raise forms.ValidationError(
+                    _(
+                        "“%(slug)s” is still the address of %(department)s, whose publication "
+                        "uses it until it is published at its new address or withdrawn."
+                    )
+                    % {"slug": slug, "department": holder.name},
+                    code="address_taken",
+                )
+        return slug
 
 
 class InstitutionInlineFormSet(ParentBoundInlineFormSet):

@@ -1859,7 +1859,11 @@ class DraftWriter:
             if created and user is not None and not user.is_superuser:
                 draft.editors.add(user)
         if options.publish and (self.changes or not is_published(draft)):
-            services.publish(draft, user=user, update_date=False)
+            try:
+                services.publish(draft, user=user, update_date=False)
+            except services.PublishingError as error:
+                # The page is refused whole, the draft's import included.
+                raise ImportRefused([Problem(None, "", str(error))]) from None
             result.published = True
         result.department_id = None if options.dry_run and created else draft.pk
         return result

@@ -159,6 +159,17 @@ class PublicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def newer_one_live(at):
+    """True of a publication when a newer one of the same draft is live at ``at``."""
+    return models.Exists(
+        Department.objects.filter(
+            draft=models.OuterRef("draft"),
+            live_from__lte=at,
+            live_from__gt=models.OuterRef("live_from"),
+        )
+    )
+
+
 class DepartmentQuerySet(models.QuerySet):
     def drafts(self):
         """The rows editors work on."""
@@ -167,18 +178,27 @@ class DepartmentQuerySet(models.QuerySet):
     def published(self, at=None):
         """The publications the public sees now (or at ``at``): one per department at most."""
         at = at or timezone.now()
-        newer_live = Department.objects.filter(
-            draft=models.OuterRef("draft"),
-            live_from__lte=at,
-            live_from__gt=models.OuterRef("live_from"),
-        )
-        return self.filter(draft__isnull=False, live_from__lte=at).exclude(
-            models.Exists(newer_live)
-        )
+        return self.filter(draft__isnull=False, live_from__lte=at).exclude(newer_one_live(at))
 
     def scheduled(self, at=None):
         """Publications that go live later than now (or ``at``)."""
         return self.filter(draft__isnull=False, live_from__gt=at or timezone.now())
+
+    def superseded(self, at=None):
+        """Publications that went live and were followed by a newer one: shown nowhere."""
+        return self.filter(draft__isnull=False).filter(newer_one_live(at or timezone.now()))
+
+    def holding_address(self, slug, *, other_than=None, at=None):
+        """Live or scheduled publications at ``slug``, except those of the draft ``other_than``.
+
+        One department per address: a draft whose slug another department's
+        publication holds cannot be published until that one moves on.
+        """
+        at = at or timezone.now()
+        publications = self.filter(draft__isnull=False, slug=slug)
+        if other_than is not None:
+            publications = publications.exclude(draft=other_than)
+        return publications.exclude(newer_one_live(at))
 
     def next_scheduled_live_from(self, now):
         """When the next scheduled publication goes live (None if none is scheduled)."""

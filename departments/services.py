@@ -6,7 +6,7 @@ copies; the revision that records a publish is written here explicitly.
 """
 
 import reversion
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,6 +74,22 @@ def _record(draft, user, comment):
             reversion.set_user(user)
 
 
+def refuse_taken_address(draft, now):
+    """PublishingError if another department's live or scheduled publication holds the slug."""
+    holder = (
+        Department.objects.holding_address(draft.slug, other_than=draft.pk, at=now)
+        .order_by("live_from")
+        .first()
+    )
+    if holder is None:
+        return
+    message = _(
+        "The address “%(slug)s” belongs to %(department)s, whose publication still uses it. "
+        "Choose another slug, or publish or withdraw %(department)s first."
+    ) % {"slug": draft.slug, "department": holder.name}
+    raise PublishingError(message, code="address_taken")
+
+
 @transaction.atomic
 def publish(draft, *, user=None, live_from=None, update_date=True):
     """Publish the draft now or at ``live_from``; returns the publication.
@@ -87,21 +103,29 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
     now = timezone.now()
     live_from = live_from or now
     draft = Department.objects.select_for_update().get(pk=draft.pk)
+    refuse_taken_address(draft, now)
+    # Publications shown nowhere any more may still hold the address (another
+    # department's old one): they go, as the draft's own superseded ones do below.
+    Department.objects.superseded(at=now).filter(slug=draft.slug).delete()
     previous_slugs = set(draft.publications.values_list("slug", flat=True))
     draft.publications.filter(live_from__gt=now).delete()
-    publication = _copy_department(
-        draft, live_from, published_at=live_from if update_date else draft.published_at
-    )
+    try:
+        # In a savepoint: on PostgreSQL the database itself refuses a second
+        # department at the address (a publication committed meanwhile).
+        with transaction.atomic():
+            publication = _copy_department(
+                draft, live_from, published_at=live_from if update_date else draft.published_at
+            )
+    except IntegrityError:
+        refuse_taken_address(draft, now)
+        raise
     if live_from <= now:
         # One publication date: the draft keeps the date its page now shows (which a later
         # publish that keeps the date keeps). A scheduled one may yet be cancelled.
         draft.published_at = publication.published_at
         Department.objects.filter(pk=draft.pk).update(published_at=draft.published_at)
     snapshots.store(Department.objects.filter(pk=publication.pk))
-    superseded = Department.objects.filter(draft=draft, live_from__lte=now).exclude(
-        pk__in=Department.objects.published(at=now).filter(draft=draft).values("pk")
-    )
-    superseded.delete()
+    draft.publications.superseded(at=now).delete()
     if draft.withdrawn_at:
         Department.objects.filter(pk=draft.pk).update(withdrawn_at=None)
     if live_from > now:

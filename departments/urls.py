@@ -8,7 +8,11 @@ from .feeds import PublishedDepartmentsFeed
 app_name = "departments"
 
 urlpatterns = [
-    path("", cached_page(views.DepartmentListView.as_view()), name="department_list"),
+    path(
+        "",
+        cached_page(views.DepartmentListView.as_view(), query_parameters=["name", "page"]),
+        name="department_list",
+    ),
     # Before the department pages: "feed" would otherwise be read as a slug.
     path("feed/", cached_page(PublishedDepartmentsFeed()), name="feed"),
     path(

@@ -215,16 +215,16 @@ if os.environ.get("REDIS_URL"):
     }
 
 # Whether every process serving the site shares one cache: Redis, or the single process of
-# the development server. Invalidation reaches the other application servers through the
-# cache only, so pages and the site settings are kept in memory (portal.page_cache) only
-# then; production without Redis keeps neither.
+# the development server. The page cache is on by default only then: without Redis each
+# worker would render and keep its own copy of every page. (What invalidates pages, their
+# versions, is in the database, seen by every process: portal.page_cache.)
 CACHE_IS_SHARED = bool(os.environ.get("REDIS_URL")) or not PRODUCTION
 # How long a whole public page stays in the cache (portal.page_cache); 0 turns it off.
 # Publishing invalidates the affected pages at once, so this only bounds how long an
 # unused page takes space.
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 600 if CACHE_IS_SHARED else 0)
-# How long each process trusts the page versions it read from the shared cache before
-# asking again: a publication on another server shows there within this time.
+# How long each process trusts the page versions it read from the database before asking
+# again: a publication on another server shows there within this time.
 PAGE_CACHE_VERSION_CHECK_SECONDS = env_number("PAGE_CACHE_VERSION_CHECK_SECONDS", 0.5, float)
 
 AUTH_PASSWORD_VALIDATORS = [

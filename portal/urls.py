@@ -22,7 +22,11 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For crawlers, language-neutral: the sitemap lists every language's pages.
     path("robots.txt", cached_page(views.robots_txt, lists_departments=False), name="robots_txt"),
-    path("sitemap.xml", cached_page(partial(sitemap, sitemaps=SITEMAPS)), name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page(partial(sitemap, sitemaps=SITEMAPS), query_parameters=["p"]),
+        name="sitemap",
+    ),
     # The open-data API is language-neutral: it takes ?lang= instead of a prefix.
     path("api/v1/", include("departments.api_urls")),
 ]
@@ -32,10 +36,14 @@ urlpatterns += i18n_patterns(
     path("government/", cached_page(views.GovernmentView.as_view()), name="government"),
     path(
         "display/",
-        cached_page(views.DisplaySettingsView.as_view(), lists_departments=False),
+        cached_page(
+            views.DisplaySettingsView.as_view(),
+            lists_departments=False,
+            query_parameters=["mode", "next"],
+        ),
         name="display_settings",
     ),
-    path("search/", cached_page(SearchView.as_view()), name="search"),
+    path("search/", cached_page(SearchView.as_view(), query_parameters=["q"]), name="search"),
     path("government/structure/", include("departments.urls")),
     path("api/", cached_page(ApiDocsView.as_view()), name="api_docs"),
 )

@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 from departments.models import Department, Government
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish
-from portal.page_cache import local_pages, outage
+from portal.page_cache import database_outage, local_pages, outage
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture(autouse=True)
@@ -20,11 +21,33 @@ def empty_cache():
     def reset():
         cache.clear()
         local_pages.clear()
-        outage.until = outage.logged_at = 0.0
+        outage.reset()
+        database_outage.reset()
 
     reset()
     yield
     reset()
+
+
+@pytest.fixture
+def redis_server(tmp_path, settings):
+    """A private Redis as the page cache (the production backend), started and stopped here."""
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder)
+    server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.RedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    try:
+        yield server
+    finally:
+        if server.process is not None:
+            server.stop()
 
 
 @pytest.fixture

@@ -217,3 +217,57 @@ def test_a_new_row_with_an_existing_code_is_refused(staff_client, seed):
     response = staff_client.post(CHANGE_URL.format(seed.pk), data)
     assert response.status_code == 200
     assert seed.institutions.filter(code=existing).count() == 1
+
+
+def slug_errors(response):
+    """The errors shown at the slug field of the change form."""
+    content = response.content.decode()
+    row = re.search(r'<div class="[^"]*field-slug[^"]*">(.*?)</div>\s*</div>', content, re.S)
+    assert row, "no slug row"
+    return page_text_of(row.group(1))
+
+
+def page_text_of(fragment):
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+
+
+def test_a_slug_another_department_uses_is_a_form_error(staff_client, seed, make_department):
+    other = make_department("transport")
+    data = form_data(change_page(staff_client, other))
+    data["slug"] = "public-security"
+    response = staff_client.post(CHANGE_URL.format(other.pk), data)
+    assert response.status_code == 200
+    assert "public-security" in slug_errors(response)
+    assert "Department of Public Security of Zhejiang Province" in slug_errors(response)
+    assert Department.objects.get(pk=other.pk).slug == "transport"
+
+
+def test_a_new_department_with_a_taken_slug_is_a_form_error(staff_client, seed):
+    data = form_data(staff_client.get("/admin/departments/department/add/"))
+    data.update(
+        name_en="Another Department",
+        name_zh_hans="另一个厅",
+        slug="public-security",
+        government=str(seed.government_id),
+    )
+    response = staff_client.post("/admin/departments/department/add/", data)
+    assert response.status_code == 200
+    assert "Department of Public Security of Zhejiang Province" in slug_errors(response)
+
+
+def test_an_address_another_department_publication_holds_is_a_form_error(
+    staff_client, seed, make_department
+):
+    seed.slug = "public-safety"
+    seed.save()
+    other = make_department("transport")
+    data = form_data(change_page(staff_client, other))
+    data["slug"] = "public-security"
+    response = staff_client.post(CHANGE_URL.format(other.pk), data)
+    assert response.status_code == 200
+    errors = slug_errors(response)
+    assert "public-security" in errors and "Department of Public Security" in errors
+    # Its own address, which its publication still holds, stays its to take back.
+    data = form_data(change_page(staff_client, seed))
+    data["slug"] = "public-security"
+    assert staff_client.post(CHANGE_URL.format(seed.pk), data).status_code == 302

@@ -35,6 +35,7 @@ from departments.models import (
     Responsibility,
 )
 from departments.seed import SEED_PAGE
+from departments.services import publish
 from portal.urls import urlpatterns as portal_urlpatterns
 
 PAGES = Path(__file__).parent / "legacy_pages"
@@ -950,3 +951,18 @@ def test_admin_reads_each_page_once_from_preview_to_confirmation(
     draft = Department.objects.drafts().get()
     assert facts(draft, "en") == expected_facts(ENGLISH_WATER)["facts"]
     assert facts(draft, "zh-hans") == expected_facts(CHINESE_WATER)["facts"]
+
+
+def test_publish_option_refuses_the_page_whose_address_another_department_holds(lanshan):
+    holder = Department.objects.create(
+        government=lanshan, slug="water-resources", name_en="Lanshan Water Bureau"
+    )
+    publish(holder)
+    holder.slug = "water-bureau"
+    holder.save()
+    status, out, err = run(ENGLISH_WATER, publish=True, slug="water-resources")
+    assert status != 0
+    said = out + err
+    assert "refused" in said and "Lanshan Water Bureau" in said and "water-resources" in said
+    # Refused whole: not even the draft was created.
+    assert list(Department.objects.drafts()) == [holder]

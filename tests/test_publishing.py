@@ -1,17 +1,20 @@
 """Nothing reaches citizens until a publisher publishes it, now or at a chosen moment."""
 
+import os
+import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from departments.models import Department, PublicationState
 from departments.services import PublishingError, publish, withdraw
 from tests.admin_forms import form_data
-from tests.conftest import page_text
+from tests.conftest import load_published_seed, page_text
 
 ADMIN = "/admin/departments/department/"
 EN_URL = "/en/government/structure/public-security/"
@@ -211,3 +214,133 @@ def test_preview_works_for_a_department_never_published(client, publisher, make_
     draft.editors.add(publisher)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert "Unseen Bureau" in page_text(client.get(draft.get_preview_url()))
+
+
+# --- One department per address -----------------------------------------------------------------
+
+
+@pytest.fixture
+def renamed_seed(seed):
+    """Public security's draft moved to a new address, not yet published: its publication
+    still holds public-security."""
+    seed.slug = "public-safety"
+    seed.save()
+    return seed
+
+
+def test_an_address_another_department_still_holds_cannot_be_published(
+    client, renamed_seed, make_department
+):
+    newcomer = make_department("public-security", publish_now=False, name_en="Department of X")
+    with pytest.raises(PublishingError) as error:
+        publish(newcomer)
+    assert error.value.code == "address_taken"
+    assert "Department of Public Security" in str(error.value)
+    assert "public-security" in str(error.value)
+    assert "Department of Public Security" in page_text(client.get(EN_URL))
+    directory = page_text(client.get("/en/government/structure/"))
+    assert "Department of X" not in directory
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert sitemap.count("/en/government/structure/public-security/<") == 1
+
+
+def test_an_address_another_department_has_scheduled_cannot_be_published(seed, make_department):
+    publish(seed, live_from=timezone.now() + timedelta(hours=1))
+    seed.slug = "public-safety"
+    seed.save()
+    withdrawn_live = seed.publications.filter(live_from__lte=timezone.now())
+    withdrawn_live.delete()
+    newcomer = make_department("public-security", publish_now=False)
+    with pytest.raises(PublishingError) as error:
+        publish(newcomer)
+    assert error.value.code == "address_taken"
+    assert "Department of Public Security" in str(error.value)
+
+
+def test_an_address_is_free_once_its_department_moved_on(client, renamed_seed, make_department):
+    publish(renamed_seed)
+    make_department("public-security", name_en="Department of X")
+    assert "Department of X" in page_text(client.get(EN_URL))
+    assert "Department of Public Security" in page_text(
+        client.get("/en/government/structure/public-safety/")
+    )
+
+
+def test_an_address_is_free_once_the_move_scheduled_went_live(client, seed, make_department):
+    moment = timezone.now() + timedelta(hours=1)
+    seed.slug = "public-safety"
+    seed.save()
+    publish(seed, live_from=moment)
+    with at(moment + timedelta(minutes=1)):
+        # The publication under the old address is no longer shown (nor yet removed).
+        make_department("public-security", name_en="Department of X")
+        assert "Department of X" in page_text(client.get(EN_URL))
+        directory = client.get("/en/government/structure/").content.decode()
+        assert directory.count('href="/en/government/structure/public-security/"') == 1
+
+
+def test_a_department_keeps_its_own_address_while_a_publication_is_scheduled(seed):
+    publish(seed, live_from=timezone.now() + timedelta(hours=1))
+    publish(seed)
+    publish(seed, live_from=timezone.now() + timedelta(hours=2))
+
+
+def test_the_publish_page_names_the_department_holding_the_address(
+    client, renamed_seed, make_department, publisher
+):
+    newcomer = make_department("public-security", publish_now=False, name_en="Department of X")
+    newcomer.editors.add(publisher)
+    response = client.post(f"{ADMIN}{newcomer.pk}/publish/", {"update_date": "on"})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Department of Public Security" in text and "public-security" in text
+    assert "Department of Public Security" in page_text(client.get(EN_URL))
+    assert not newcomer.publications.exists()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the exclusion constraint is PostgreSQL's",
+)
+def test_the_database_refuses_two_departments_publications_at_one_address(
+    renamed_seed, make_department
+):
+    newcomer = make_department("public-security", publish_now=False)
+    row = Department.objects.get(pk=newcomer.pk)
+    row.pk = None
+    row.draft_id = newcomer.pk
+    row.live_from = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="concurrent transactions: PostgreSQL",
+)
+def test_publishers_of_two_departments_at_once_wait_for_each_other(transactional_db):
+    """Both publications change the lists' page version: neither deadlocks nor fails."""
+    load_published_seed()
+    other = Department.objects.drafts().get(slug="public-security")
+    other.pk = None
+    other.slug = "transport"
+    other.save()
+    drafts = list(Department.objects.drafts())
+    errors = []
+
+    def publish_often(draft):
+        try:
+            for _ in range(10):
+                publish(draft)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish_often, args=(draft,)) for draft in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Department.objects.published().count() == 2

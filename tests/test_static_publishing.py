@@ -1,11 +1,14 @@
 """Static publishing: every public page as a file, kept current by publishing, served by nginx."""
 
 import os
+import re
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from departments.models import Department
@@ -406,7 +409,6 @@ def test_nginx_serves_published_pages_and_passes_the_rest_to_django(
         assert fetch(site + EN_URL, {"If-None-Match": etag})[0] == 304
         # Django answers what was not published, and the visitors files do not suit.
         for url, headers in [
-            (EN_URL + "?utm_source=x", {}),
             (EN_URL, {"Cookie": "display_mode=elderly"}),
             (EN_URL, {"Cookie": "sessionid=abc"}),
             ("/en/search/?q=traffic", {}),
@@ -424,7 +426,8 @@ def test_published_pages_carry_the_headers_django_sends(
     upstream = live_seed.url.removeprefix("http://")
     with running_nginx(tmp_path / "nginx", upstream=upstream, published=publishing_root) as site:
         _status, from_file, _body = fetch(site + EN_URL)
-        _status, from_django, _body = fetch(site + EN_URL + "?from=django")
+        # (a display mode chosen, even the standard one, goes to Django)
+        _status, from_django, _body = fetch(site + EN_URL, {"Cookie": "display_mode=standard"})
     for header in [
         "Cache-Control",
         "Vary",
@@ -489,3 +492,53 @@ def test_published_pages_are_served_while_the_application_is_down(
             status, _headers, body = fetch(site + page)
             assert status == 200 and text in body
         assert fetch(site + "/en/search/?q=traffic")[0] == 502
+
+
+def test_nginx_serves_the_published_page_whatever_parameters_it_does_not_read(
+    live_seed, published_root, tmp_path
+):
+    call_command("publish_static", verbosity=0)
+    directory = "/en/government/structure/"
+    for name in [EN_PAGE, "en/government/structure/index.html", "en/search/index.html"]:
+        page = published_root / name
+        page.write_text(page.read_text().replace("</body>", "<!-- from the file --></body>"))
+    upstream = live_seed.url.removeprefix("http://")
+    with running_nginx(tmp_path / "nginx", upstream=upstream, published=published_root) as site:
+        for url in [
+            EN_URL + "?utm_source=newsletter&utm_medium=email",
+            EN_URL + "?x=3f2a1b",
+            EN_URL + "?queue=1&pages=2&names",
+            directory + "?fbclid=abc",
+            "/en/search/?utm_campaign=spring",
+        ]:
+            status, _headers, body = fetch(site + url)
+            assert status == 200 and "<!-- from the file -->" in body, url
+        # A parameter the page reads is Django's, wherever it is in the query string.
+        for url in [
+            directory + "?name=Public",
+            directory + "?utm_source=x&page=1",
+            "/en/search/?utm_source=x&q=traffic",
+            "/en/search/?q",
+            "/en/search/?%71=traffic",
+            "/en/display/?mode=standard&next=/en/",
+        ]:
+            _status, _headers, body = fetch(site + url)
+            assert "<!-- from the file -->" not in body, url
+        assert "Department of Public Security" in fetch(site + directory + "?name=Public")[2]
+
+
+def test_nginx_knows_every_query_parameter_a_page_reads():
+    """deploy/nginx.conf names the parameters every cached_page() declares, and no other."""
+
+    def declared(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from declared(pattern.url_patterns)
+            elif getattr(pattern.callback, "page_cached", False):
+                yield from pattern.callback.page_cache_query_parameters
+
+    config = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+    block = re.search(r"map \$args \$query_read_by_page \{(.*?)\}", config, re.S)
+    listed = block and re.search(r"\(\?:([a-z_|]+)\|", block.group(1))
+    assert listed, "the map of query parameters is missing from deploy/nginx.conf"
+    assert listed.group(1).split("|") == sorted(set(declared(get_resolver().url_patterns)))
