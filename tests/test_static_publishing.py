@@ -495,7 +495,7 @@ def test_published_pages_are_served_while_the_application_is_down(
 
 
 def test_nginx_serves_the_published_page_whatever_parameters_it_does_not_read(
-    live_seed, published_root, tmp_path
+    live_seed, publishing_root, published_root, tmp_path
 ):
     call_command("publish_static", verbosity=0)
     directory = "/en/government/structure/"
@@ -503,7 +503,7 @@ def test_nginx_serves_the_published_page_whatever_parameters_it_does_not_read(
         page = published_root / name
         page.write_text(page.read_text().replace("</body>", "<!-- from the file --></body>"))
     upstream = live_seed.url.removeprefix("http://")
-    with running_nginx(tmp_path / "nginx", upstream=upstream, published=published_root) as site:
+    with running_nginx(tmp_path / "nginx", upstream=upstream, published=publishing_root) as site:
         for url in [
             EN_URL + "?utm_source=newsletter&utm_medium=email",
             EN_URL + "?x=3f2a1b",
