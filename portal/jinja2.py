@@ -104,7 +104,6 @@ FILTERS = {
     "date": date,
     "linebreaks": linebreaks,
     "linebreaksbr": linebreaksbr,
-    "truncatechars": defaultfilters.truncatechars,
 }
 
 
