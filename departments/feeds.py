@@ -16,6 +16,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from portal.models import SiteSettings
+from portal.text import without_lead_in
 
 from .models import Department
 
@@ -65,8 +66,9 @@ class PublishedDepartmentsFeed(Feed):
         return item.name
 
     def item_description(self, item):
-        # Atom's summary is HTML: the plain-text introduction is escaped here.
-        return linebreaks(item.introduction, autoescape=True)
+        # Atom's summary is HTML: the plain-text introduction is escaped here. Without the
+        # page's list after it, the sentence leading into that list would dangle.
+        return linebreaks(without_lead_in(item.introduction), autoescape=True)
 
     def item_link(self, item):
         return item.get_absolute_url()

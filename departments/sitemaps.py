@@ -25,6 +25,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
 
+from portal.navigation import x_default_url
+
 from .models import Department, department_url, department_urls
 
 # The site's own pages, by URL name; names not (yet) in the URLconf are left out.
@@ -127,9 +129,8 @@ class TranslatedSitemap(Sitemap):
             for code in languages
         ]
         if self.x_default and settings.LANGUAGE_CODE in languages:
-            code = settings.LANGUAGE_CODE
-            # "/en/" reads the same escaped or not.
-            location = locations[code][index].replace(f"/{code}/", "/", 1)
+            # What each page names as its own x-default. "/en/" reads the same escaped or not.
+            location = x_default_url(locations[settings.LANGUAGE_CODE][index])
             links.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{location}"/>')
         return "".join(links)
 

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext, pgettext
 
 from contacts.models import Contact, contact_href, contact_label
 from portal.localized import translated
-from portal.text import item_number, join_list, number_in_words
+from portal.text import item_number, join_list, number_in_words, summary, without_lead_in
 
 from .models import AffiliatedUnit, Institution, Leader, Responsibility, choice_label
 
@@ -84,6 +84,11 @@ class StructurePage:
         self.language = translation.get_language()
         self.name = department.name
         self.introduction = department.introduction
+        # Read without the page around it, the introduction must not end leading into the
+        # list of responsibilities: the structured data has it whole, the page's
+        # <meta name="description"> as long as a search result shows.
+        self.about = without_lead_in(self.introduction)
+        self.description = summary(self.introduction)
         text = translated(Responsibility, "text")
         self.responsibilities = [
             ResponsibilityItem(str(number), item_number(number, self.language), text(row))

@@ -70,8 +70,8 @@ def organization(page, request):
         data["alternateName"] = alternate_names[0] if len(alternate_names) == 1 else alternate_names
     data["url"] = page_url
     data["inLanguage"] = bcp47(page.language)
-    if page.introduction:
-        data["description"] = page.introduction
+    if page.about:
+        data["description"] = page.about
     data["parentOrganization"] = {
         "@type": "GovernmentOrganization",
         "name": department.government.name,

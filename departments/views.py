@@ -19,7 +19,7 @@ class DepartmentListView(ListView):
     departments, so the page costs the same whatever their number. Template:
     ``departments/department_list.html``; context: ``groups``, a list of
     (kind label, departments) in the order of ``DepartmentKind``, ``name``,
-    ``total`` and the paginator's ``page_obj``.
+    ``total``, the paginator's ``page_obj`` and ``canonical_query`` (``base.html``).
     """
 
     context_object_name = "departments"
@@ -42,7 +42,15 @@ class DepartmentListView(ListView):
         context["name"] = self.get_name_filter()
         context["name_query"] = urlencode({"name": context["name"]}) if context["name"] else ""
         context["total"] = context["paginator"].count
+        context["canonical_query"] = self.get_canonical_query(context["page_obj"])
         return context
+
+    def get_canonical_query(self, page):
+        """The query of this page's canonical address: a later page of the whole directory
+        is a page of its own; a filtered directory is a view of the directory."""
+        if self.get_name_filter() or page.number == 1:
+            return {}
+        return {"page": page.number}
 
 
 class DepartmentDetailView(DetailView):

@@ -73,7 +73,7 @@ class SortableTranslationStackedInline(SortableInlineAdminMixin, TranslationStac
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(LanguageTabsAdmin):
-    list_display = ["__str__", "site_name", "icp_filing_number"]
+    list_display = ["__str__", "government", "icp_filing_number"]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()

@@ -24,7 +24,7 @@ from departments.images import responsive_image
 from departments.org_chart import organisation_chart
 from departments.structure_page import affiliated_units_sentence, routine_work_note
 from departments.structured_data import department_json_ld
-from portal.navigation import display_mode_toggle, language_versions
+from portal.navigation import display_mode_toggle, language_versions, page_links
 
 
 def url(name, *args, **kwargs):
@@ -88,6 +88,7 @@ GLOBALS = {
     "static": static,
     "get_current_language": translation.get_language,
     "language_versions": language_versions,
+    "page_links": page_links,
     "display_mode_toggle": display_mode_toggle,
     "affiliated_units_sentence": affiliated_units_sentence,
     "routine_work_note": routine_work_note,
@@ -103,7 +104,6 @@ FILTERS = {
     "date": date,
     "linebreaks": linebreaks,
     "linebreaksbr": linebreaksbr,
-    "truncatechars": defaultfilters.truncatechars,
 }
 
 

@@ -7,11 +7,22 @@ from . import page_cache
 
 
 class SiteSettings(models.Model):
-    """The one row of editable site settings: name, footer and ICP filing number."""
+    """The one row of editable site settings: the site's government, footer and ICP filing number.
+
+    The site is named after its government (``site_name``), so that the government has
+    one name, edited in one place: ``Government.name``.
+    """
 
     SINGLETON_PK = 1
 
-    site_name = models.CharField(_("site name"), max_length=200)
+    government = models.ForeignKey(
+        "departments.Government",
+        verbose_name=_("government"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text=_("The government whose portal this is: the site is named after it."),
+    )
     footer_text = models.TextField(_("footer text"), blank=True)
     icp_filing_number = models.CharField(
         _("ICP filing number"),
@@ -36,12 +47,18 @@ class SiteSettings(models.Model):
     def load(cls):
         """The settings row, or an unsaved blank one before any is seeded.
 
-        Read on every page (``portal.context_processors.site``): a filter on
+        With its government, whose name is the site's. Read on every page
+        (``portal.context_processors.site``): a filter on
         the primary key finds one row at most, so it needs neither the ORDER
         BY nor the LIMIT that ``first()`` would compile.
         """
-        rows = list(cls.objects.filter(pk=cls.SINGLETON_PK))
+        rows = list(cls.objects.select_related("government").filter(pk=cls.SINGLETON_PK))
         return rows[0] if rows else cls(pk=cls.SINGLETON_PK)
+
+    @property
+    def site_name(self):
+        """The site's name: its government's, in the active language (or empty)."""
+        return self.government.name if self.government is not None else ""
 
     @classmethod
     def current(cls):

@@ -35,6 +35,42 @@ def language_versions(request):
     return versions
 
 
+def x_default_url(url):
+    """The address for visitors of no listed language, from the default language's address.
+
+    The same path without its language prefix: ``LocaleMiddleware`` redirects it after the
+    browser's language. The sitemap and every page name it as ``hreflang="x-default"``.
+    """
+    return url.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
+
+
+def page_links(request, query=None):
+    """This page's canonical address and its ``hreflang`` alternates, as the sitemap gives them.
+
+    The page's own path in each language, with ``query`` (the parameters that make it
+    another page, such as the directory's ``page``) and nothing else: a visitor's
+    ``?utm_source=`` or search terms name no other page. Absolute, at the address the page
+    was asked for: ``settings.SITE_URL`` for statically published pages.
+    Returns ``{"canonical": url, "alternates": [{"hreflang": code, "href": url}, ...]}``,
+    ``x-default`` last.
+    """
+    query_string = f"?{urlencode(query)}" if query else ""
+    current = translation.get_language()
+    canonical = default = None
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        path = urlsplit(page_in_language(request, code)).path
+        url = request.build_absolute_uri(path) + query_string
+        alternates.append({"hreflang": code, "href": url})
+        if code == current:
+            canonical = url
+        if code == settings.LANGUAGE_CODE:
+            default = x_default_url(url)
+    if default is not None:
+        alternates.append({"hreflang": "x-default", "href": default})
+    return {"canonical": canonical, "alternates": alternates}
+
+
 def page_in_language(request, language):
     """``translate_url(request.get_full_path(), language)``, without resolving the path again.
 

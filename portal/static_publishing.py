@@ -235,8 +235,9 @@ def has_content(target, content):
 def site_fingerprint(site_url):
     """A digest of what every page shows besides its own content.
 
-    The public address (in links and the sitemap), the site settings (name,
-    footer) and the governments (their names are on every department page).
+    The public address (in links and the sitemap), the site settings (footer, the
+    government the site is named after) and the governments (their names are on every
+    page).
     """
     from departments.models import Government
 

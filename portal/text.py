@@ -4,6 +4,8 @@ Both follow the active language (``translation.get_language()``), so callers
 outside a request wrap them in ``translation.override(...)``.
 """
 
+import re
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -86,3 +88,47 @@ def join_list(items):
         return _("%(first)s and %(second)s") % {"first": items[0], "second": items[1]}
     separator = pgettext("separator between items of a list", ", ")
     return _("%(items)s, and %(last)s") % {"items": separator.join(items[:-1]), "last": items[-1]}
+
+
+# A sentence ends with one of these (in English, before a space).
+SENTENCE_ENDS = ".!?。！？"
+# A text ending with a sentence that ends with a colon: the lead-in to a list that follows it.
+TRAILING_LEAD_IN = re.compile(rf"(?<=[{SENTENCE_ENDS}])\s*[^{SENTENCE_ENDS}]*[:：]\s*$")
+# The sentence boundaries where a long summary may be cut.
+SENTENCE_BOUNDARY = re.compile(r"[.!?](?=\s|$)|[。！？]")
+# Search engines show about this many characters of a description.
+DESCRIPTION_LENGTH = 160
+
+
+def without_lead_in(text):
+    """The text without its last sentence when that sentence leads into a list.
+
+    A department's introduction ends with "Its main responsibilities include:"
+    ("主要职责是：") because the page's numbered list follows it; read on its own
+    (a search result's description, a feed entry, structured data) the sentence
+    dangles. A text that is nothing but a lead-in loses only its colon.
+    """
+    text = text.strip()
+    shortened = TRAILING_LEAD_IN.sub("", text)
+    if shortened != text:
+        return shortened
+    return text.rstrip(":：").rstrip()
+
+
+def summary(text, length=DESCRIPTION_LENGTH):
+    """At most ``length`` characters of the text, without a dangling lead-in, to describe a page.
+
+    Cut after the last whole sentence that fits; when not even the first sentence
+    fits, after the last whole word (English) or at a character (Chinese, which
+    has no spaces), with an ellipsis.
+    """
+    text = " ".join(without_lead_in(text).split())
+    if len(text) <= length:
+        return text
+    ends = [match.end() for match in SENTENCE_BOUNDARY.finditer(text, 0, length + 1)]
+    if ends:
+        return text[: ends[-1]]
+    cut = text[: length - 1]
+    if " " in cut and text[length - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:，；：、") + "…"

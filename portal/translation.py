@@ -5,5 +5,4 @@ from .models import SiteSettings
 
 @register(SiteSettings)
 class SiteSettingsTranslationOptions(TranslationOptions):
-    fields = ("site_name", "footer_text")
-    required_languages = {"en": ("site_name",), "zh-hans": ("site_name",)}
+    fields = ("footer_text",)

@@ -118,7 +118,12 @@ def test_english_structure_page_describes_the_department(client, seed):
     assert data["name"] == seed_page.name
     assert data["alternateName"] == "浙江省公安厅"
     assert data["inLanguage"] == "en"
-    assert data["description"] == seed_page.introduction
+    # The introduction without "Its main responsibilities include:", which leads into the
+    # page's list and would dangle here.
+    assert seed_page.introduction.endswith(" Its main responsibilities include:")
+    assert data["description"] == seed_page.introduction.removesuffix(
+        " Its main responsibilities include:"
+    )
     assert data["parentOrganization"] == {
         "@type": "GovernmentOrganization",
         "name": "People’s Government of Zhejiang Province",
@@ -161,7 +166,8 @@ def test_chinese_structure_page_describes_the_department_in_chinese(client, seed
     assert data["name"] == "浙江省公安厅"
     assert data["alternateName"] == "Department of Public Security of Zhejiang Province"
     assert data["inLanguage"] == "zh-Hans"
-    assert data["description"].startswith("浙江省公安厅是浙江省人民政府组成部门")
+    expected = "浙江省公安厅是浙江省人民政府组成部门，是全省公安工作的领导、指挥机关。"
+    assert data["description"] == expected
     assert data["parentOrganization"]["name"] == "浙江省人民政府"
     names = [node["name"] for node in data["subOrganization"]]
     assert names[:2] == ["政治部", "办公室"]

@@ -1,7 +1,14 @@
 import pytest
 from django.utils import translation
 
-from portal.text import item_number, join_list, large_number, number_in_words
+from portal.text import (
+    item_number,
+    join_list,
+    large_number,
+    number_in_words,
+    summary,
+    without_lead_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,3 +65,39 @@ def test_lists_join_as_sentences(items, english, chinese):
 def test_large_numbers_in_each_languages_units(number, english, chinese):
     assert large_number(number, "en") == english
     assert large_number(number, "zh-hans") == chinese
+
+
+# Descriptions: a text read away from the page around it.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Department is a component of the government. Its main responsibilities include:",
+            "The Department is a component of the government.",
+        ),
+        ("浙江省公安厅是省政府组成部门。主要职责是：", "浙江省公安厅是省政府组成部门。"),
+        ("Its main responsibilities include: ", "Its main responsibilities include"),
+        ("A sentence. Another one.", "A sentence. Another one."),
+        # Only a last sentence leads into what follows.
+        ("Two kinds: A and B. That is all.", "Two kinds: A and B. That is all."),
+    ],
+)
+def test_without_lead_in(text, expected):
+    assert without_lead_in(text) == expected
+
+
+def test_a_summary_keeps_the_whole_sentences_that_fit():
+    text = "First sentence. " + "Second sentence is long. " * 10
+    assert summary(text, 40) == "First sentence. Second sentence is long."
+
+
+def test_a_summary_cuts_a_long_first_sentence_after_a_whole_word():
+    assert summary("The quick brown fox jumps over the lazy dog.", 20) == "The quick brown fox…"
+    assert len(summary("word " * 100)) <= 160
+
+
+def test_a_chinese_summary_cuts_at_a_sentence_or_a_character():
+    assert summary("第一句。第二句很长很长很长。", 8) == "第一句。"
+    assert summary("很" * 30, 10) == "很" * 9 + "…"

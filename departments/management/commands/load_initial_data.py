@@ -16,12 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            if SiteSettings.objects.exists():
-                self.stdout.write("Site settings already present; left unchanged.")
-            else:
-                call_command("loaddata", SITE_SETTINGS_FIXTURE, verbosity=0)
-                self.stdout.write(self.style.SUCCESS("Loaded the site settings."))
-
             if Department.objects.exists():
                 self.stdout.write("Departments already present; seed content not loaded again.")
             else:
@@ -30,3 +24,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(f"Loaded and published {published} seed department(s).")
                 )
+
+            # After the seed: the settings name the seed's government, the site's.
+            if SiteSettings.objects.exists():
+                self.stdout.write("Site settings already present; left unchanged.")
+            else:
+                call_command("loaddata", SITE_SETTINGS_FIXTURE, verbosity=0)
+                self.stdout.write(self.style.SUCCESS("Loaded the site settings."))
