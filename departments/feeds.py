@@ -72,10 +72,12 @@ class PublishedDepartmentsFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
-        return item.live_from
+        # To the second, as every page and the API print it (publications made before
+        # publishing stored whole seconds have a fraction).
+        return item.live_from.replace(microsecond=0)
 
     def item_updateddate(self, item):
-        return item.live_from
+        return item.live_from.replace(microsecond=0)
 
     def item_author_name(self, item):
         return item.government.name
