@@ -23,8 +23,8 @@ install: $(BIN)/.installed
 # The Nu Html Checker (vnu-jar), pinned by package-lock.json, run with the machine's Java:
 # --ignore-scripts skips the package's own download of a Java runtime.
 node_modules/.installed: package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel error
-	touch $@
+	@if ! command -v npm >/dev/null; then echo "The HTML check needs Node.js and npm (apt-get install -y npm)"; exit 0; fi; \
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel error && touch $@
 
 checkers: node_modules/.installed
 
