@@ -1,4 +1,5 @@
-"""Every public page is valid HTML, by an independent checker: the Nu Html Checker (vnu).
+"""Every public page (and the 500 and 503 pages) is valid HTML, by an independent checker: the
+Nu Html Checker (vnu).
 
 The checker is the ``vnu-jar`` npm package pinned in ``package-lock.json`` (``make test``
 installs it into ``node_modules/``), run with the machine's Java. Starting Java costs seconds,
@@ -14,8 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
+from django.views.defaults import server_error
 
 from departments.services import publish
+from portal.views import service_unavailable
 from tests.browser.conftest import LANGUAGES, PUBLIC_PAGES, STRUCTURE_PAGE
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -61,7 +65,7 @@ def save_page(client, folder, name, url, status):
     (folder / f"{name}.html").write_bytes(response.content)
 
 
-def test_every_public_page_is_valid_html(seed, client, tmp_path):
+def test_every_public_page_is_valid_html(seed, client, rf, tmp_path):
     for lang in LANGUAGES:
         for page in PUBLIC_PAGES:
             save_page(client, tmp_path, f"{lang}-{page.name}", page.url(lang), page.status)
@@ -71,6 +75,14 @@ def test_every_public_page_is_valid_html(seed, client, tmp_path):
     for lang in LANGUAGES:
         name = f"{lang}-structure-published-now"
         save_page(client, tmp_path, name, STRUCTURE_PAGE.url(lang), 200)
+
+    # The error pages, rendered without the database (and so without base.html).
+    for lang in LANGUAGES:
+        for status, error_view in [(500, server_error), (503, service_unavailable)]:
+            with translation.override(lang):
+                response = error_view(rf.get(f"/{lang}/"))
+            assert response.status_code == status
+            (tmp_path / f"{lang}-{status}.html").write_bytes(response.content)
 
     errors = check_html(tmp_path)
 
