@@ -44,9 +44,9 @@ def nu_html_checker():
     return [java, "-jar", str(VNU_JAR)]
 
 
-def check_html(folder):
+def check_html(checker, folder):
     """vnu's failing messages on the .html files of ``folder``, as "file:line: message"."""
-    command = [*nu_html_checker(), "--format", "json", "--stdout", str(folder)]
+    command = [*checker, "--format", "json", "--stdout", str(folder)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     try:
         messages = json.loads(result.stdout)["messages"]
@@ -66,6 +66,7 @@ def save_page(client, folder, name, url, status):
 
 
 def test_every_public_page_is_valid_html(seed, client, rf, tmp_path):
+    checker = nu_html_checker()
     for lang in LANGUAGES:
         for page in PUBLIC_PAGES:
             save_page(client, tmp_path, f"{lang}-{page.name}", page.url(lang), page.status)
@@ -84,7 +85,7 @@ def test_every_public_page_is_valid_html(seed, client, rf, tmp_path):
             assert response.status_code == status
             (tmp_path / f"{lang}-{status}.html").write_bytes(response.content)
 
-    errors = check_html(tmp_path)
+    errors = check_html(checker, tmp_path)
 
     assert not errors, "The Nu Html Checker found errors:\n" + "\n".join(errors)
 
