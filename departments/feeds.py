@@ -72,8 +72,8 @@ class PublishedDepartmentsFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
-        # To the second, as every page and the API print it (publications made before
-        # publishing stored whole seconds have a fraction).
+        # To the second, as the pages and the API print it: live_from keeps its fraction of a
+        # second, which orders two publications made within one second.
         return item.live_from.replace(microsecond=0)
 
     def item_updateddate(self, item):
