@@ -74,10 +74,12 @@ class PublishedDepartmentsFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
-        return item.live_from
+        # To the second, as the pages and the API print it: live_from keeps its fraction of a
+        # second, which orders two publications made within one second.
+        return item.live_from.replace(microsecond=0)
 
     def item_updateddate(self, item):
-        return item.live_from
+        return item.live_from.replace(microsecond=0)
 
     def item_author_name(self, item):
         return item.government.name

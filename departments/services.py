@@ -114,7 +114,14 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
         # department at the address (a publication committed meanwhile).
         with transaction.atomic():
             publication = _copy_department(
-                draft, live_from, published_at=live_from if update_date else draft.published_at
+                draft,
+                live_from,
+                # The page's date is printed to the second (HTML's datetime attribute allows at
+                # most three fractional digits); live_from keeps its fraction, which orders two
+                # publications made within one second.
+                published_at=live_from.replace(microsecond=0)
+                if update_date
+                else draft.published_at,
             )
     except IntegrityError:
         refuse_taken_address(draft, now)

@@ -22,6 +22,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For crawlers, language-neutral: the sitemap lists every language's pages.
     path("robots.txt", cached_page(views.robots_txt, lists_departments=False), name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         cached_page(partial(sitemap, sitemaps=SITEMAPS), query_parameters=["p"]),

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,6 +100,25 @@ class DisplaySettingsView(TemplateView):
 def serve_media(request, path):
     """Uploaded files, when the application serves them itself (``SERVE_MEDIA``)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+# The site's icon, a static file (static/favicon.ico); every page links it by its
+# fingerprinted address, and browsers also ask for /favicon.ico itself.
+FAVICON = "favicon.ico"
+# /favicon.ico has no fingerprint: a day, so that a new icon reaches browsers soon.
+FAVICON_CACHE_SECONDS = 24 * 60 * 60
+
+
+@require_safe
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on their own. nginx serves it from the
+    collected static files (deploy/nginx.conf); this answers when Django serves alone."""
+    path = finders.find(FAVICON)
+    if path is None:
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    patch_cache_control(response, public=True, max_age=FAVICON_CACHE_SECONDS)
+    return response
 
 
 @require_safe

@@ -1,7 +1,9 @@
 """Nothing reaches citizens until a publisher publishes it, now or at a chosen moment."""
 
 import os
+import re
 import threading
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 from unittest import mock
 
@@ -11,10 +13,12 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from departments import snapshots
 from departments.models import Department, PublicationState
 from departments.services import PublishingError, publish, withdraw
 from tests.admin_forms import form_data
 from tests.conftest import load_published_seed, page_text
+from tests.test_feeds_and_sitemaps import ATOM, SITEMAP
 
 ADMIN = "/admin/departments/department/"
 EN_URL = "/en/government/structure/public-security/"
@@ -344,3 +348,62 @@ def test_publishers_of_two_departments_at_once_wait_for_each_other(transactional
         thread.join()
     assert errors == []
     assert Department.objects.published().count() == 2
+
+
+# Publication moments, to the second
+
+FRACTION_OF_A_SECOND = re.compile(r"\d\d:\d\d:\d\d[.,]\d")
+WHOLE_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00")
+
+
+def printed_moments(client):
+    """Every publication moment the public outputs print for the seed department."""
+    page = client.get(EN_URL).content.decode()
+    feed = ET.fromstring(client.get("/en/government/structure/feed/").content)
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    api = client.get("/api/v1/departments/public-security/").json()
+    return {
+        "page": re.findall(r'<time datetime="([^"]*)"', page),
+        "feed": [
+            element.text
+            for tag in ("updated", "published")
+            for element in feed.iter(f"{ATOM}{tag}")
+        ],
+        "sitemap": [element.text for element in sitemap.iter(f"{SITEMAP}lastmod")],
+        "api": [api["published_at"], api["updated_at"]],
+        "page with its JSON-LD": FRACTION_OF_A_SECOND.findall(page),
+    }
+
+
+def assert_to_the_second(moments):
+    assert moments["page"] and all(WHOLE_SECOND.fullmatch(value) for value in moments["page"])
+    assert moments["feed"] and all(
+        timezone.datetime.fromisoformat(value).microsecond == 0 for value in moments["feed"]
+    )
+    assert moments["sitemap"] and not any(
+        FRACTION_OF_A_SECOND.search(value) for value in moments["sitemap"]
+    )
+    assert all(WHOLE_SECOND.fullmatch(value) for value in moments["api"])
+    assert moments["page with its JSON-LD"] == []
+
+
+def test_publishing_stores_the_page_date_to_the_second(seed, client):
+    publication = publish(seed)
+
+    assert publication.published_at == publication.live_from.replace(microsecond=0)
+    seed.refresh_from_db()
+    assert seed.published_at.microsecond == 0
+    assert_to_the_second(printed_moments(client))
+
+
+def test_moments_stored_with_a_fraction_are_printed_to_the_second(seed, client, uncached):
+    # Publications made before publishing stored whole seconds.
+    moment = timezone.now().replace(microsecond=998095) - timedelta(seconds=5)
+    publications = Department.objects.filter(slug="public-security", draft__isnull=False)
+    publications.update(published_at=moment, live_from=moment)
+    snapshots.store(publications)
+
+    moments = printed_moments(client)
+
+    assert_to_the_second(moments)
+    assert timezone.localtime(moment).isoformat(timespec="seconds") in moments["page"]

@@ -26,8 +26,9 @@ def public_url_names(resolver=None, namespace=""):
 URL_KWARGS = {"departments:department_detail": {"slug": "public-security"}}
 # Pages for signed-in staff only; tests/test_publishing.py covers them.
 STAFF_ONLY = {"departments:department_preview"}
-# Machine-readable answers without an <h1>; tests/test_feeds_and_sitemaps.py covers them.
-NOT_HTML = {"departments:feed", "sitemap", "robots_txt"}
+# Machine-readable answers without an <h1>; tests/test_feeds_and_sitemaps.py covers them,
+# tests/test_favicon.py the icon.
+NOT_HTML = {"departments:feed", "sitemap", "robots_txt", "favicon"}
 
 
 def test_there_are_no_pending_migrations(db):
