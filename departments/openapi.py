@@ -119,7 +119,8 @@ def schemas():
                         ),
                         "message": string("Explanation for people, naming the parameter."),
                         "parameter": string(
-                            "The query parameter that was refused (invalid_parameter only).",
+                            "The query parameter that was refused (invalid_parameter), or that "
+                            "names a page that does not exist (not_found).",
                             enum=list(api.PARAMETERS),
                         ),
                     },
@@ -261,7 +262,7 @@ def parameters():
             "name": "page",
             "in": "query",
             "required": False,
-            "description": "Page number; a page after the last one is refused with 400.",
+            "description": "Page number; a page after the last one answers 404.",
             "schema": {"type": "integer", "minimum": 1, "default": 1},
         },
         "page_size": {
@@ -347,6 +348,10 @@ def openapi_document():
                     "responses": {
                         "200": ok_response("One page of departments.", ref("DepartmentList")),
                         "400": bad_request,
+                        "404": error_response(
+                            "There is no such page: `page` is after the last page, which the "
+                            "message names; `parameter` is `page`."
+                        ),
                         "405": not_allowed,
                         "503": unavailable,
                     },
