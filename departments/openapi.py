@@ -286,6 +286,8 @@ def parameters():
             "required": True,
             "description": "The department's slug, as in its page's address.",
             "schema": string(pattern=SLUG_PATTERN),
+            # The seed's department, published on every fresh install.
+            "example": "public-security",
         },
     }
 
