@@ -8,8 +8,11 @@ take ``?lang=`` (``en`` by default). ``/api/v1/openapi.json`` describes them
 Only ``Department.objects.published()`` rows ever appear: drafts, withdrawn and
 scheduled departments answer as if they did not exist. Every response is
 JSON, in one language, open to every origin (``Access-Control-Allow-Origin:
-*``); bad input gets a 400 naming the parameter, never a guess, and every
-error has the shape ``{"error": {"code", "message"[, "parameter"]}}``.
+*``); bad input (an empty value too) gets a 400 naming the parameter, never a
+guess, a page after the last a 404, and every error has the shape
+``{"error": {"code", "message"[, "parameter"]}}``. So does any other address
+under ``/api/``, and any request Django refuses there (``portal.views``' error
+handlers answer with :func:`error_response`).
 """
 
 import functools

@@ -248,7 +248,7 @@ def parameters():
             "name": "lang",
             "in": "query",
             "required": False,
-            "description": "Language of names, texts and links. An empty value means the default.",
+            "description": "Language of names, texts and links; the default when left out.",
             "schema": string(enum=api.LANGUAGE_CODES, default=api.DEFAULT_LANGUAGE),
         },
         "kind": {
@@ -389,7 +389,8 @@ def openapi_document():
             "parameters": parameters(),
             "responses": {
                 "BadRequest": error_response(
-                    "A parameter has a value it does not accept; `parameter` names it."
+                    "A parameter has a value it does not accept (an empty value too: leave out "
+                    "a parameter to get its default); `parameter` names it."
                 ),
                 "MethodNotAllowed": error_response("Only GET and HEAD are allowed.", True),
                 "ServiceUnavailable": error_response(
