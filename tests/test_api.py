@@ -537,6 +537,16 @@ def test_unknown_api_address_without_trailing_slash_ends_in_404_json(client, db,
     assert response.json() == NOTHING_HERE
 
 
+def test_an_address_no_pattern_matches_gets_404_json(client, db, settings):
+    """Without APPEND_SLASH's redirect, Django's own 404 (handler404) speaks JSON too."""
+    settings.APPEND_SLASH = False
+    response = client.get("/api/v1/departments/a%0Ab?lang=zh-hans")
+    assert response.status_code == 404
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json()["error"]["code"] == "not_found"
+    assert response["Content-Language"] == "zh-hans"
+
+
 def test_api_root_leads_to_the_documentation(client, db):
     """/api/ is the language-neutral address of the documentation page, for people."""
     response = client.get("/api/", headers={"accept-language": "zh-hans"})
