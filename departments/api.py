@@ -8,8 +8,11 @@ take ``?lang=`` (``en`` by default). ``/api/v1/openapi.json`` describes them
 Only ``Department.objects.published()`` rows ever appear: drafts, withdrawn and
 scheduled departments answer as if they did not exist. Every response is
 JSON, in one language, open to every origin (``Access-Control-Allow-Origin:
-*``); bad input gets a 400 naming the parameter, never a guess, and every
-error has the shape ``{"error": {"code", "message"[, "parameter"]}}``.
+*``); bad input (an empty value too) gets a 400 naming the parameter, never a
+guess, a page after the last a 404, and every error has the shape
+``{"error": {"code", "message"[, "parameter"]}}``. So does any other address
+under ``/api/``, and any request Django refuses there (``portal.views``' error
+handlers answer with :func:`error_response`).
 """
 
 import functools
@@ -133,10 +136,11 @@ def is_api_request(request):
     return request.path_info.startswith(reverse(not_found))
 
 
-def error_response(request, error):
-    """An :class:`ApiError` raised outside the API's views (by a middleware), answered as
-    the views answer theirs. Its message may be lazy: it is read in the answer's language."""
-    language = answer_language(request)
+def error_response(request, error, language=None):
+    """An :class:`ApiError` raised outside the API's views (by a middleware or an error
+    handler), answered as the views answer theirs. Its message may be lazy: it is read in
+    the answer's language, ``language`` or else the requested one."""
+    language = language or answer_language(request)
     with translation.override(language):
         response = error.response()
     return with_api_headers(response, language)
@@ -158,8 +162,12 @@ def echo(value):
 
 
 def requested_language(request):
-    """The ``lang`` parameter, validated; the default language when it is missing or empty."""
-    value = request.GET.get("lang") or DEFAULT_LANGUAGE
+    """The ``lang`` parameter, validated; the default language when it is missing.
+
+    An empty value is refused like any other value outside the document's enum: a program
+    leaves out a parameter it does not want to set.
+    """
+    value = request.GET.get("lang", DEFAULT_LANGUAGE)
     if value not in LANGUAGE_CODES:
         raise invalid_parameter(
             "lang",
@@ -170,9 +178,9 @@ def requested_language(request):
 
 
 def requested_kind(request):
-    """The ``kind`` parameter, validated; None (every kind) when it is missing or empty."""
+    """The ``kind`` parameter, validated; None (every kind) when it is missing."""
     value = request.GET.get("kind")
-    if not value:
+    if value is None:
         return None
     if value not in DepartmentKind.values:
         raise invalid_parameter(
@@ -184,9 +192,9 @@ def requested_kind(request):
 
 
 def requested_number(request, parameter, default, maximum=None):
-    """A whole-number parameter from 1 (to ``maximum``); ``default`` when missing or empty."""
+    """A whole-number parameter from 1 (to ``maximum``); ``default`` when missing."""
     value = request.GET.get(parameter)
-    if not value:
+    if value is None:
         return default
     try:
         number = int(value) if value.isascii() and value.isdigit() else 0
@@ -357,10 +365,14 @@ def department_list(request):
         departments = departments.filter(kind=kind)
     paginator = Paginator(departments, page_size)
     if page_number > paginator.num_pages:
-        raise invalid_parameter(
-            "page",
+        # A well-formed number that names no page: nothing is at this address (404), as
+        # for a slug that names no department; ``parameter`` still says which one.
+        raise ApiError(
+            404,
+            "not_found",
             _("There is no page %(page)s for “page”; the last page is %(last)s.")
             % {"page": page_number, "last": paginator.num_pages},
+            parameter="page",
         )
     page = paginator.page(page_number)
     return json_response(
@@ -410,14 +422,31 @@ def openapi_json(request):
     return response
 
 
+def nothing_at_this_address():
+    """The error of an address under the API that names nothing."""
+    return ApiError(
+        404,
+        "not_found",
+        gettext_lazy(
+            "There is nothing at this address. The API documentation lists the addresses."
+        ),
+    )
+
+
+def malformed_request():
+    """The error of a request Django refuses to read (``handler400``): a thousand query
+    parameters, a host name it does not serve."""
+    return ApiError(
+        400,
+        "invalid_parameter",
+        gettext_lazy("This request cannot be answered: its query string or headers are malformed."),
+    )
+
+
 @api_view
 def not_found(request):
     """Any other address under the API: a JSON 404 rather than an HTML page."""
-    raise ApiError(
-        404,
-        "not_found",
-        _("There is nothing at this address. The API documentation lists the addresses."),
-    )
+    raise nothing_at_this_address()
 
 
 class ApiDocsView(TemplateView):

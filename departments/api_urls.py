@@ -1,16 +1,20 @@
-"""Addresses of the open-data API, mounted at ``/api/v1/`` outside the language prefixes.
+"""Addresses of the open-data API, mounted at ``/api/`` outside the language prefixes.
+
+Version 1 lives under ``/api/v1/``. Every other address under ``/api/`` is the API's
+too, and answers its JSON 404 (see ``api.is_api_request``); ``/api/`` itself as well,
+which LocaleMiddleware then redirects to the documentation page, ``/<lang>/api/``.
 
 The patterns are unnamed on purpose: the site-wide test of named URLs expects
 HTML pages. The views reverse each other by the view itself.
 """
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from portal.page_cache import cached_page
 
 from . import api
 
-urlpatterns = [
+version_1 = [
     path(
         "departments/",
         cached_page(api.department_list, query_parameters=["lang", "kind", "page", "page_size"]),
@@ -23,6 +27,11 @@ urlpatterns = [
         "openapi.json",
         cached_page(api.openapi_json, lists_departments=False, query_parameters=["lang"]),
     ),
+]
+
+urlpatterns = [
+    path("v1/", include(version_1)),
     # Anything else ending in a slash; other addresses first get APPEND_SLASH's redirect.
-    re_path(r"^(?:.*/)?$", api.not_found),
+    # [\s\S] rather than ".", which does not match a newline ("/api/v1/departments/a%0Ab/").
+    re_path(r"^(?:[\s\S]*/)?\Z", api.not_found),
 ]

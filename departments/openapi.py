@@ -119,7 +119,8 @@ def schemas():
                         ),
                         "message": string("Explanation for people, naming the parameter."),
                         "parameter": string(
-                            "The query parameter that was refused (invalid_parameter only).",
+                            "The query parameter that was refused (invalid_parameter), or that "
+                            "names a page that does not exist (not_found).",
                             enum=list(api.PARAMETERS),
                         ),
                     },
@@ -247,7 +248,7 @@ def parameters():
             "name": "lang",
             "in": "query",
             "required": False,
-            "description": "Language of names, texts and links. An empty value means the default.",
+            "description": "Language of names, texts and links; the default when left out.",
             "schema": string(enum=api.LANGUAGE_CODES, default=api.DEFAULT_LANGUAGE),
         },
         "kind": {
@@ -261,7 +262,7 @@ def parameters():
             "name": "page",
             "in": "query",
             "required": False,
-            "description": "Page number; a page after the last one is refused with 400.",
+            "description": "Page number; a page after the last one answers 404.",
             "schema": {"type": "integer", "minimum": 1, "default": 1},
         },
         "page_size": {
@@ -285,6 +286,8 @@ def parameters():
             "required": True,
             "description": "The department's slug, as in its page's address.",
             "schema": string(pattern=SLUG_PATTERN),
+            # The seed's department, published on every fresh install.
+            "example": "public-security",
         },
     }
 
@@ -347,6 +350,10 @@ def openapi_document():
                     "responses": {
                         "200": ok_response("One page of departments.", ref("DepartmentList")),
                         "400": bad_request,
+                        "404": error_response(
+                            "There is no such page: `page` is after the last page, which the "
+                            "message names; `parameter` is `page`."
+                        ),
                         "405": not_allowed,
                         "503": unavailable,
                     },
@@ -382,7 +389,8 @@ def openapi_document():
             "parameters": parameters(),
             "responses": {
                 "BadRequest": error_response(
-                    "A parameter has a value it does not accept; `parameter` names it."
+                    "A parameter has a value it does not accept (an empty value too: leave out "
+                    "a parameter to get its default); `parameter` names it."
                 ),
                 "MethodNotAllowed": error_response("Only GET and HEAD are allowed.", True),
                 "ServiceUnavailable": error_response(

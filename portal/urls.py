@@ -12,6 +12,7 @@ from departments.views import SearchView
 from . import views
 from .page_cache import cached_page
 
+handler400 = views.bad_request
 handler404 = views.page_not_found
 handler403 = views.permission_denied
 
@@ -29,7 +30,7 @@ urlpatterns = [
         name="sitemap",
     ),
     # The open-data API is language-neutral: it takes ?lang= instead of a prefix.
-    path("api/v1/", include("departments.api_urls")),
+    path("api/", include("departments.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

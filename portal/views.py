@@ -183,10 +183,21 @@ def admin_error(request, exception, template_name, title, status):
 
 
 def page_not_found(request, exception):
-    """``handler404``: the admin's own 404 page under ``ADMIN_URL``, else ``404.html``."""
+    """``handler404``: the API's JSON error under it, the admin's own 404 page under
+    ``ADMIN_URL``, else ``404.html``."""
+    if api.is_api_request(request):
+        return api.error_response(request, api.nothing_at_this_address())
     if is_admin_request(request):
         return admin_error(request, exception, "admin/404.html", _("Page not found"), 404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """``handler400``: the API's JSON error under it, else ``400.html``."""
+    if api.is_api_request(request):
+        # In English: the query string, and so ``lang``, may be what cannot be read.
+        return api.error_response(request, api.malformed_request(), language=api.DEFAULT_LANGUAGE)
+    return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception):

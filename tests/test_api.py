@@ -17,6 +17,7 @@ from referencing.jsonschema import DRAFT202012
 from contacts.models import ContactKind
 from departments.models import AffiliatedUnit, DepartmentKind, Leader, Responsibility
 from departments.services import mark_changed, publish, withdraw
+from tests.conftest import page_text
 from tests.seed_page import read_seed_page
 
 LIST = "/api/v1/departments/"
@@ -113,8 +114,11 @@ def assert_matches_document(document, url, response):
         (DETAIL + "?lang=zh-hans", 200),
         (LIST + "?lang=fr", 400),
         (LIST + "?page=0", 400),
+        (LIST + "?lang=", 400),
+        (LIST + "?page=9", 404),
         (DETAIL + "?lang=fr", 400),
         ("/api/v1/departments/no-such-department/", 404),
+        ("/api/v1/departments/a%0Ab/", 404),
     ],
 )
 def test_responses_match_the_openapi_document(client, with_images, make_department, url, status):
@@ -362,7 +366,7 @@ def test_kind_filters_the_list(client, seed, make_department):
     assert data["results"][0]["kind"]["code"] == "affiliated"
     assert listed_slugs(client, "?kind=component") == ["public-security"]
     assert listed_slugs(client, "?kind=special") == []
-    assert listed_slugs(client, "?kind=") == ["public-security", "statistics"]
+    assert listed_slugs(client) == ["public-security", "statistics"]
 
 
 def test_list_follows_the_directory_order(client, make_department):
@@ -413,10 +417,15 @@ def test_empty_list_has_one_empty_page(client, db):
         ("?page=abc", "page"),
         ("?page=1.5", "page"),
         ("?page=" + "9" * 5000, "page"),
-        ("?page=999999", "page"),
         ("?page_size=1000", "page_size"),
         ("?page_size=101", "page_size"),
         ("?page_size=0", "page_size"),
+        # An empty value is no value the document allows: refused, never read as missing.
+        ("?lang=", "lang"),
+        ("?kind=", "kind"),
+        ("?page=", "page"),
+        ("?page_size=", "page_size"),
+        ("?lang=en&kind=&page=1", "kind"),
     ],
 )
 def test_bad_list_parameters_get_400_naming_the_parameter(client, seed, query, parameter):
@@ -429,17 +438,33 @@ def test_bad_list_parameters_get_400_naming_the_parameter(client, seed, query, p
     assert len(error["message"]) < 200
 
 
-def test_page_after_the_last_names_the_last_page(client, seed):
-    message = client.get(LIST + "?page=999999").json()["error"]["message"]
-    assert message == "There is no page 999999 for “page”; the last page is 1."
+def test_page_after_the_last_is_not_found_and_names_the_last_page(client, seed):
+    response = client.get(LIST + "?page=999999")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {
+            "code": "not_found",
+            "message": "There is no page 999999 for “page”; the last page is 1.",
+            "parameter": "page",
+        }
+    }
+
+
+@pytest.mark.parametrize("url", [LIST + "?page=", LIST + "?page_size=", LIST + "?kind="])
+def test_an_empty_value_is_not_the_default(client, seed, url):
+    """A program that means "the first page" leaves ``page`` out; "page=" is a mistake."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "results" not in response.json()
 
 
 def test_largest_page_size_is_accepted(client, seed):
     assert client.get(LIST + "?page_size=100").json()["page_size"] == 100
 
 
-def test_bad_language_on_the_detail_gets_400(client, seed):
-    response = client.get(DETAIL + "?lang=fr")
+@pytest.mark.parametrize("query", ["?lang=fr", "?lang="])
+def test_bad_language_on_the_detail_gets_400(client, seed, query):
+    response = client.get(DETAIL + query)
     assert response.status_code == 400
     assert response.json()["error"]["parameter"] == "lang"
     assert "en, zh-hans" in response.json()["error"]["message"]
@@ -465,10 +490,86 @@ def test_unknown_slug_gets_404_json(client, seed):
     }
 
 
-def test_unknown_api_address_gets_404_json(client, db):
-    response = client.get("/api/v1/nothing/here/")
+NOTHING_HERE = {
+    "error": {
+        "code": "not_found",
+        "message": "There is nothing at this address. The API documentation lists the addresses.",
+    }
+}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/nothing/here/",
+        # A newline, which "." in a URL pattern does not match.
+        "/api/v1/departments/a%0Ab/",
+        "/api/v1/departments/a%0A/",
+        "/api/v1/%0A/",
+        "/api/v1/departments/public-security/%0A/",
+        "/api/v1/departments/%FF/",
+        "/api/v1/departments/a%2Fb/",
+        "/api/v1/",
+        "/api/v1/openapi.json/",
+        # Other versions, and anything else under /api/.
+        "/api/v2/departments/",
+        "/api/anything/",
+    ],
+)
+def test_unknown_api_address_gets_404_json(client, seed, url):
+    response = client.get(url)
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json() == NOTHING_HERE
+    response = client.post(url)
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/departments/a%0Ab", "/api/v1/nothing", "/api/v2/x", "/api/v1/%0A"]
+)
+def test_unknown_api_address_without_trailing_slash_ends_in_404_json(client, db, url):
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(url + "/", 301)]
+    assert response.status_code == 404
+    assert response.json() == NOTHING_HERE
+
+
+def test_an_address_no_pattern_matches_gets_404_json(client, db, settings):
+    """Without APPEND_SLASH's redirect, Django's own 404 (handler404) speaks JSON too."""
+    settings.APPEND_SLASH = False
+    response = client.get("/api/v1/departments/a%0Ab?lang=zh-hans")
+    assert response.status_code == 404
+    assert response["Access-Control-Allow-Origin"] == "*"
     assert response.json()["error"]["code"] == "not_found"
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_api_root_leads_to_the_documentation(client, db):
+    """/api/ is the language-neutral address of the documentation page, for people."""
+    response = client.get("/api/", headers={"accept-language": "zh-hans"})
+    assert response.status_code == 302
+    assert response["Location"] == "/zh-hans/api/"
+
+
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [
+        # More query parameters than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+        (LIST + "?" + "&".join(f"x{number}=1" for number in range(1001)), {}),
+        (DETAIL + "?lang=zh-hans", {"HTTP_HOST": "not-this-site.example"}),
+    ],
+)
+def test_a_request_django_refuses_gets_400_json(client, seed, url, extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    error = response.json()["error"]
+    assert error["code"] == "invalid_parameter"
+    assert "malformed" in error["message"]
 
 
 def test_address_without_trailing_slash_is_redirected(client, db):
@@ -565,3 +666,25 @@ def test_docs_page_explains_the_api_in_each_language(client, seed, url, heading,
     assert '<th scope="row"' in content
     for code in DepartmentKind.values:
         assert f"<code>{code}</code>" in content
+
+
+@pytest.mark.parametrize(
+    ("url", "refused", "not_found"),
+    [
+        (
+            "/en/api/",
+            "an empty value is refused like any other value not listed",
+            "the list has no such page",
+        ),
+        ("/zh-hans/api/", "空值与其他未列出的值一样，不被接受", "列表没有该页"),
+    ],
+)
+def test_docs_page_says_what_the_api_does_with_empty_values_and_missing_pages(
+    client, seed, url, refused, not_found
+):
+    """The page says what the OpenAPI document says: an empty value is refused with 400,
+    a page after the last answers 404."""
+    text = page_text(client.get(url))
+    assert refused in text
+    assert not_found in text
+    assert "counts as no value" not in text
