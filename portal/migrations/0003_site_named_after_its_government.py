@@ -14,6 +14,17 @@ def name_the_site_after_its_government(apps, schema_editor):
         SiteSettings.objects.filter(government=None).update(government=government)
 
 
+def name_the_site_as_its_government_is_named(apps, schema_editor):
+    """Back to a site name of its own: the government's name, in each language."""
+    SiteSettings = apps.get_model("portal", "SiteSettings")
+    for site in SiteSettings.objects.select_related("government"):
+        if site.government is not None:
+            site.site_name = site.government.name
+            site.site_name_en = site.government.name_en
+            site.site_name_zh_hans = site.government.name_zh_hans
+            site.save(update_fields=["site_name", "site_name_en", "site_name_zh_hans"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -27,7 +38,15 @@ class Migration(migrations.Migration):
             name='government',
             field=models.ForeignKey(help_text='The government whose portal this is: the site is named after it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='departments.government', verbose_name='government'),
         ),
-        migrations.RunPython(name_the_site_after_its_government, migrations.RunPython.noop),
+        migrations.RunPython(
+            name_the_site_after_its_government, name_the_site_as_its_government_is_named
+        ),
+        # So that migrating back can add the column to existing rows before they are named.
+        migrations.AlterField(
+            model_name='sitesettings',
+            name='site_name',
+            field=models.CharField(default='', max_length=200, verbose_name='site name'),
+        ),
         migrations.RemoveField(
             model_name='sitesettings',
             name='site_name',
