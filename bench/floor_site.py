@@ -2,8 +2,8 @@
 doing only part of the page's work, for bench/benchmark.py's "page cost, step by step":
 
     /bench-steps/bytes/<slug>/    no database: Django and the portal's middleware
-    /bench-steps/data/<slug>/     + reading all the page shows: the live publication and its
-                                  snapshot (one query, departments.snapshots), no template
+    /bench-steps/data/<slug>/     + reading all the page shows: the live publication's
+                                  document (one query, departments.documents), no template
 
 The real page (/en/government/structure/<slug>/) then adds the templates. Measured with the
 same load, the differences say what each step costs. Never part of the portal: served only
@@ -17,8 +17,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import path
 
-from departments import snapshots
-from departments.models import STRUCTURE_RELATIONS
+from departments import documents
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -37,12 +36,9 @@ def bytes_only(request, slug):
 
 
 def after_data(request, slug):
-    # What the structure page's view reads (DepartmentDetailView.get_object), in full.
-    department = snapshots.published_department(slug)
-    if department is None:
+    # What the structure page's view reads (DepartmentDetailView.get_page), in full.
+    if documents.published(slug) is None:
         raise Http404(slug)
-    for relation in STRUCTURE_RELATIONS:
-        list(getattr(department, relation).all())
     return page_response()
 
 

@@ -27,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SLUG_PREFIX = "bench-"
@@ -406,15 +407,17 @@ def setup_django(database_url):
 
 
 def columns(model):
-    """The model's columns in the order the rows below hold them (a snapshot's order too)."""
-    from departments import snapshots
-
-    return snapshots.columns(model)
+    """The model's columns in the order the rows below hold them."""
+    return model._meta.concrete_fields
 
 
 def new_row(model, **values):
     """A row of ``model``: every column's value, in ``columns(model)`` order."""
     return [values[field.attname] for field in columns(model)]
+
+
+def attnames(model):
+    return [field.attname for field in columns(model)]
 
 
 def position(model, attname):
@@ -517,7 +520,7 @@ def draft_departments(specs, government_id, now, ids):
             live_from=None,
             content_changed_at=now,
             withdrawn_at=None,
-            page_snapshot=None,
+            document=None,
         )
         for spec, pk in zip(specs, ids, strict=True)
     ]
@@ -668,7 +671,8 @@ def insert_batch(specs, government_id, now, live_from, counts):
             id_column = position(model, "id")
             handlers["drafts"] = handlers_of([row[id_column] for row in draft_rows])
             handlers["publications"] = handlers_of([row[id_column] for row in publication_rows])
-    store_snapshots(publications, publication_children, handlers["publications"])
+    government_slug = dm.Government.objects.values_list("slug", flat=True).get(pk=government_id)
+    store_documents(publications, publication_children, handlers["publications"], government_slug)
 
     insert(dm.Department, drafts + publications)
     counts["departments"] += len(drafts) + len(publications)
@@ -680,31 +684,38 @@ def insert_batch(specs, government_id, now, live_from, counts):
     counts["handler links"] += len(links)
 
 
-def store_snapshots(publications, children, handlers):
-    """Put in each publication's row the snapshot services.publish stores with it
-    (departments.snapshots), made from the rows about to be inserted."""
+def store_documents(publications, children, handlers, government_slug):
+    """Put in each publication's row the document services.publish stores with it
+    (departments.documents), assembled from the rows about to be inserted."""
+    from departments import documents
     from departments import models as dm
-    from departments import snapshots
+
+    def as_row(model, values):
+        fields = dict(zip(attnames(model), values, strict=True))
+        return SimpleNamespace(pk=fields[model._meta.pk.attname], **fields)
 
     department_column = {model: position(model, "department_id") for model in children}
+    relation_of = {
+        dm.Department._meta.get_field(name).related_model: name for name in documents.CHILDREN
+    }
     own = {row[position(dm.Department, "id")]: {} for row in publications}
-    for name, model in snapshots.CHILD_MODELS.items():
-        for rows in own.values():
+    for rows in own.values():
+        for name in documents.CHILDREN:
             rows[name] = []
+    for model, rows in children.items():
         # children_of made each department's children in page order.
-        for row in children.get(model, ()):
-            own[row[department_column[model]]][name].append(snapshots.row(model, row))
-    snapshot_column = position(dm.Department, "page_snapshot")
-    institution_id = position(dm.Institution, "id")
+        for row in rows:
+            own[row[department_column[model]]][relation_of[model]].append(as_row(model, row))
+    document_column = position(dm.Department, "document")
     department_id = position(dm.Department, "id")
     for publication in publications:
-        pk = publication[department_id]
-        institution_ids = [values[institution_id] for values in own[pk]["institutions"]]
-        publication[snapshot_column] = snapshots.assemble(
-            snapshots.row(dm.Department, publication),
-            own[pk],
-            [[i, handlers[i]] for i in institution_ids if i in handlers],
+        document = documents.assemble(
+            as_row(dm.Department, publication),
+            government_slug,
+            own[publication[department_id]],
+            handlers,
         )
+        publication[document_column] = documents.stored(document)
 
 
 def generate(count, seed):

@@ -27,11 +27,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from contacts.models import ContactKind
-
-from . import snapshots
-from .images import renditions
-from .models import AffiliatedUnit, Department, DepartmentKind
+from . import documents
+from .images import stored_renditions
+from .models import Department, DepartmentKind
+from .structure_page import StructurePage
 
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -252,6 +251,22 @@ def department_summary(request, department, lang):
     }
 
 
+def page_summary(request, page, live_from, lang):
+    """What a list entry says of a department, read from its ``StructurePage``."""
+    url, alternates = page_urls(request, page.slug)
+    return {
+        "slug": page.slug,
+        "name": page.name,
+        "kind": {"code": page.kind, "label": page.kind_label},
+        "government": {"slug": page.government_slug, "name": page.government_name},
+        "url": url,
+        "alternates": alternates,
+        "api_url": api_url(request, department_detail, lang, slug=page.slug),
+        "published_at": moment(page.published_at),
+        "updated_at": moment(live_from),
+    }
+
+
 def absolute_srcset(request, srcset):
     """A srcset ("url 160w, url 320w") with every URL made absolute."""
     candidates = (candidate.rsplit(" ", 1) for candidate in srcset.split(", "))
@@ -260,73 +275,62 @@ def absolute_srcset(request, srcset):
     )
 
 
-def image_data(request, field_file, alt):
-    """The renditions the structure page shows of an image, or None without one."""
-    if not field_file:
+def image_data(request, image, alt):
+    """The renditions the structure page shows of a document's image, or None without one."""
+    if not image:
         return None
-    image = renditions(field_file)
+    shown = stored_renditions(image.name, image.width, image.height)
     return {
-        "src": request.build_absolute_uri(image["src"]),
-        "srcset_webp": absolute_srcset(request, image["webp_srcset"]),
-        "srcset_jpeg": absolute_srcset(request, image["jpeg_srcset"]),
-        "width": image["width"],
-        "height": image["height"],
+        "src": request.build_absolute_uri(shown["src"]),
+        "srcset_webp": absolute_srcset(request, shown["webp_srcset"]),
+        "srcset_jpeg": absolute_srcset(request, shown["jpeg_srcset"]),
+        "width": shown["width"],
+        "height": shown["height"],
         "alt": alt,
     }
 
 
-def institutions_data(department):
-    """Institutions in page order, with the routine-work relation read in both directions."""
-    institutions = list(department.institutions.all())
-    handles = {institution.pk: [] for institution in institutions}
-    for institution in institutions:
-        for handler in institution.handlers:
-            handles.setdefault(handler.pk, []).append(institution.code)
-    return [
-        {
-            "number": number,
-            "anchor": f"institution-{number}",
-            "code": institution.code,
-            "name": institution.name,
-            "full_name": institution.display_full_name,
-            "routine_work_handled_by": [handler.code for handler in institution.handlers],
-            "handles_routine_work_of": handles[institution.pk],
-        }
-        for number, institution in enumerate(institutions, 1)
-    ]
-
-
-def department_data(request, department, lang):
-    """Every fact of the department's structure page, in the active language."""
-    units = list(department.affiliated_units.all())
+def department_data(request, page, live_from, lang):
+    """Every fact of the department's structure page (a ``StructurePage``)."""
     return {
-        **department_summary(request, department, lang),
-        "introduction": department.introduction,
-        "emblem": image_data(request, department.emblem, department.emblem_alt),
+        **page_summary(request, page, live_from, lang),
+        "introduction": page.introduction,
+        "emblem": image_data(request, page.emblem, page.emblem_alt),
         "responsibilities": [
             {
-                "number": number,
-                "anchor": f"responsibility-{number}",
-                "code": responsibility.code,
-                "text": responsibility.text,
+                "number": int(item.number),
+                "anchor": f"responsibility-{item.number}",
+                "code": item.code,
+                "text": item.text,
             }
-            for number, responsibility in enumerate(department.responsibilities.all(), 1)
+            for item in page.responsibilities
         ],
-        "institutions": institutions_data(department),
+        "institutions": [
+            {
+                "number": int(item.number),
+                "anchor": f"institution-{item.number}",
+                "code": item.code,
+                "name": item.name,
+                "full_name": item.full_name,
+                "routine_work_handled_by": [handler.code for handler in item.handlers],
+                "handles_routine_work_of": [handled.code for handled in item.handles],
+            }
+            for item in page.institutions
+        ],
         "affiliated_units": [
             {
-                "anchor": f"unit-{number}",
+                "anchor": f"unit-{unit.number}",
                 "code": unit.code,
                 "name": unit.name,
-                "relation": choice(AffiliatedUnit.Relation, unit.relation),
+                "relation": {"code": unit.relation, "label": unit.relation_label},
             }
-            for number, unit in enumerate(units, 1)
+            for unit in page.units
         ],
-        "directly_affiliated_count": len(department.directly_affiliated_units),
-        "managed_count": len(department.managed_units),
+        "directly_affiliated_count": len(page.directly_affiliated_units),
+        "managed_count": len(page.managed_units),
         "leaders": [
             {
-                "anchor": f"leader-{number}",
+                "anchor": f"leader-{leader.number}",
                 "code": leader.code,
                 "name": leader.name,
                 "post": leader.post,
@@ -334,18 +338,18 @@ def department_data(request, department, lang):
                 "biography": leader.biography,
                 "photo": image_data(request, leader.photo, leader.photo_alt),
             }
-            for number, leader in enumerate(department.leaders.all(), 1)
+            for leader in page.leaders
         ],
         "contacts": [
             {
-                "anchor": f"contact-{contact.kind}-{number}",
+                "anchor": f"contact-{contact.kind}-{contact.number}",
                 "code": contact.code,
-                "kind": choice(ContactKind, contact.kind),
-                "label": str(contact.display_label),
+                "kind": {"code": contact.kind, "label": contact.kind_label},
+                "label": contact.label,
                 "value": contact.value,
                 "href": contact.href,
             }
-            for number, contact in enumerate(department.contacts.all(), 1)
+            for contact in page.contacts
         ],
     }
 
@@ -402,14 +406,17 @@ def page_link(request, number):
 def department_detail(request, slug):
     """One published department with its structure, in a fixed number of queries."""
     lang = requested_language(request)
-    department = snapshots.published_department(slug)
-    if department is None:
+    publication = documents.published(slug)
+    if publication is None:
         raise ApiError(
             404,
             "not_found",
             _("No published department has the slug “%(slug)s”.") % {"slug": echo(slug)},
         )
-    return json_response({"lang": lang, **department_data(request, department, lang)})
+    page = StructurePage(publication.document, publication.government_names, lang)
+    return json_response(
+        {"lang": lang, **department_data(request, page, publication.live_from, lang)}
+    )
 
 
 @api_view

@@ -8,7 +8,7 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Departments")
 
     def ready(self):
-        from . import revisions, signals, snapshots  # noqa: F401 - connects the receivers
+        from . import documents, revisions, signals  # noqa: F401 - connects the receivers
 
         revisions.register()
-        post_migrate.connect(snapshots.refresh_after_migrate, sender=self)
+        post_migrate.connect(documents.rebuild_after_migrate, sender=self)

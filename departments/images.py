@@ -467,16 +467,20 @@ def save_rendition(storage, name, image):
 
 
 def renditions(field_file):
-    """What ``includes/responsive_image.html`` needs to show a saved image.
-
-    {"webp_srcset", "jpeg_srcset", "src", "width", "height"}, where src is
-    the largest JPEG rendition and width and height are its own. Computed
-    from names alone: neither Pillow nor the original file is touched (but
-    see ``image_dimensions``), and nothing is generated.
-    """
-    storage = storage_of(field_file)
+    """What ``includes/responsive_image.html`` needs to show a saved image (see
+    ``stored_renditions``)."""
     width, height = image_dimensions(field_file)
-    names = rendition_names(field_file.name, width)
+    return stored_renditions(field_file.name, width, height, storage_of(field_file))
+
+
+def stored_renditions(name, width, height, storage=default_storage):
+    """{"webp_srcset", "jpeg_srcset", "src", "width", "height"} of the image stored as ``name``.
+
+    src is the largest JPEG rendition and width and height are its own. Computed
+    from the name and the original's size alone: neither Pillow nor the original
+    file is touched, and nothing is generated.
+    """
+    names = rendition_names(name, width)
     largest, _webp_name, largest_jpeg = names[-1]
     return {
         "webp_srcset": ", ".join(f"{storage.url(webp)} {size}w" for size, webp, _jpeg in names),
@@ -525,10 +529,17 @@ DEFAULT_SIZES = "(min-width: 48rem) 320px, 160px"
 def responsive_image(image, alt, sizes=DEFAULT_SIZES, css_class=""):
     """WebP renditions with a JPEG fallback, or nothing when there is no image.
 
+    ``image`` is an image of a publication document (``departments.documents.ImageFacts``).
     The renditions must have been written by generate_renditions when the
     image was saved; this only computes their names, on every page view.
     The alt text is the caller's, already in the page's language.
     """
     if not image:
         return {"image": None}
-    return {"image": image, "alt": alt, "sizes": sizes, "css_class": css_class, **renditions(image)}
+    return {
+        "image": image,
+        "alt": alt,
+        "sizes": sizes,
+        "css_class": css_class,
+        **stored_renditions(image.name, image.width, image.height),
+    }

@@ -15,20 +15,19 @@ passed, so a scheduled publication takes over at its moment without any job.
 See ``departments.services`` for publishing.
 """
 
-import functools
 import logging
-import re
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.manager import MultilingualQuerysetManager, multilingual_queryset_factory
+from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from modeltranslation.utils import build_localized_fieldname
 
+from .addresses import RESERVED_SLUGS, department_url
 from .images import generate_renditions
 
 logger = logging.getLogger(__name__)
@@ -62,34 +61,20 @@ def generate_code():
     return secrets.token_hex(4)
 
 
-@functools.cache
-def multilingual_queryset_class(queryset_class):
-    """modeltranslation's subclass of a custom queryset class, made once per process."""
-    return multilingual_queryset_factory(queryset_class, instantiate=False)
+class TranslatedQuerySetManager(MultilingualManager):
+    """modeltranslation's manager, for a queryset class that is multilingual itself (a
+    subclass of ``MultilingualQuerySet``).
 
-
-class MultilingualCustomQuerySetManager(MultilingualQuerysetManager):
-    """For managers of translated models with their own queryset class.
-
-    modeltranslation makes such a queryset multilingual by creating a new
-    subclass of it on every ``get_queryset()`` (in ``MultilingualQuerysetManager``):
-    a class per query, which costs more than building the query and leaves
-    garbage for the cycle collector. This returns an instance of the same
-    subclass, made once, in its place; modeltranslation's ``MultilingualManager``
-    sees it is multilingual already and leaves it alone.
+    modeltranslation's own ``get_queryset()`` turns a custom queryset multilingual by
+    creating a new subclass of it on every call: a class per query, which costs more than
+    building the query. Its queryset is returned as the class declares it instead.
     """
 
     def get_queryset(self):
-        queryset_class = multilingual_queryset_class(self._queryset_class)
-        return queryset_class(model=self.model, using=self._db, hints=self._hints)
+        return models.Manager.get_queryset(self)
 
 
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class GovernmentQuerySet(models.QuerySet):
+class GovernmentQuerySet(MultilingualQuerySet):
     def with_published_department_count(self):
         live = (
             Department.objects.published()
@@ -102,10 +87,9 @@ class GovernmentQuerySet(models.QuerySet):
         return self.annotate(department_count=models.functions.Coalesce(models.Subquery(live), 0))
 
 
-class GovernmentManager(
-    MultilingualCustomQuerySetManager, SlugManager.from_queryset(GovernmentQuerySet)
-):
-    pass
+class GovernmentManager(TranslatedQuerySetManager.from_queryset(GovernmentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
 
 class Government(models.Model):
@@ -170,7 +154,7 @@ def newer_one_live(at):
     )
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(MultilingualQuerySet):
     def drafts(self):
         """The rows editors work on."""
         return self.filter(draft__isnull=True)
@@ -246,152 +230,8 @@ class DepartmentQuerySet(models.QuerySet):
             ),
         )
 
-    def with_structure(self):
-        """Everything the structure page renders, in a fixed number of queries.
 
-        The children are read as ``prefetch_related`` would read them (see
-        ``load_structure``): ``department.institutions.all()`` and the like
-        then cost no query.
-        """
-        queryset = self.select_related("government")
-        queryset._iterable_class = DepartmentsWithStructureIterable
-        return queryset
-
-
-# The children a structure page shows, by their name on Department.
-STRUCTURE_RELATIONS = (
-    "responsibilities",
-    "institutions",
-    "affiliated_units",
-    "contacts",
-    "leaders",
-)
-
-
-def load_structure(departments, using=None):
-    """Reads the departments' children, one query per relation for all of them.
-
-    What ``prefetch_related`` does, for less: it builds a related manager and
-    queryset per department and relation, which for the one department of a
-    structure page cost more than the queries themselves. Each department's
-    ``all()`` of each relation is left evaluated, and each child's
-    ``department`` is the department itself. Institutions come with their
-    handlers (``InstitutionQuerySet.with_handlers``).
-    """
-    by_pk = {}
-    for department in departments:
-        by_pk.setdefault(department.pk, []).append(department)
-        if not hasattr(department, "_prefetched_objects_cache"):
-            department._prefetched_objects_cache = {}
-    for name in STRUCTURE_RELATIONS:
-        relation = Department._meta.get_field(name)
-        model = relation.related_model
-        manager = model._default_manager.db_manager(using)
-        if len(by_pk) == 1:
-            queryset = manager.filter(department_id=departments[0].pk)
-        else:
-            queryset = manager.filter(department_id__in=list(by_pk))
-        # Put in page order here rather than by the database: for a few dozen
-        # rows, sorting costs far less than compiling the ORDER BY. (The
-        # querysets kept below keep their ordering, for any further filter.)
-        query = queryset.order_by()
-        if model is Institution:
-            query = query.with_handlers()
-        children = sorted(query, key=DepartmentChild.page_order)
-        groups = {pk: [] for pk in by_pk}
-        for child in children:
-            groups[child.department_id].append(child)
-        for pk, same in by_pk.items():
-            own = queryset if len(by_pk) == 1 else manager.filter(department_id=pk)
-            for department in same:
-                attach_children(department, name, groups[pk], own)
-
-
-def attach_children(department, name, children, queryset=None):
-    """Leave ``department.<name>.all()`` evaluated as ``children``, without a query.
-
-    ``queryset`` is what ``all()`` returns, filtered to the department, so that
-    it stays usable for further filtering. Without one, ``all()`` returns a
-    queryset that matches nothing beyond ``children`` (building a filtered one
-    costs more than the rest of a snapshot's restore). Each child's
-    ``department`` becomes the department itself.
-    """
-    relation = Department._meta.get_field(name)
-    for child in children:
-        relation.field.set_cached_value(child, department)
-    if queryset is None:
-        queryset = models.QuerySet(model=relation.related_model, using=department._state.db)
-        queryset.query.set_empty()
-    queryset._result_cache = children
-    queryset._prefetch_done = True
-    if not hasattr(department, "_prefetched_objects_cache"):
-        department._prefetched_objects_cache = {}
-    department._prefetched_objects_cache[relation.cache_name] = queryset
-
-
-class DepartmentsWithStructureIterable(models.query.ModelIterable):
-    """The departments of ``DepartmentQuerySet.with_structure()``, with their children."""
-
-    def __iter__(self):
-        departments = list(super().__iter__())
-        if departments:
-            load_structure(departments, using=self.queryset.db)
-        yield from departments
-
-
-# Paths under /government/structure/ that are not departments.
-RESERVED_SLUGS = {"feed"}
-
-# What the <slug:slug> of a structure page's URL matches.
-URL_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-SLUG_PLACEHOLDER = "slug-placeholder"
-
-
-@functools.cache
-def department_url_parts(language, script_prefix, urlconf):
-    """(before, after) the slug in a structure page's path; see ``department_url``."""
-    path = reverse("departments:department_detail", kwargs={"slug": SLUG_PLACEHOLDER})
-    before, after = path.split(SLUG_PLACEHOLDER)
-    return before, after
-
-
-def department_url(slug):
-    """The structure page's path: ``reverse("departments:department_detail", ...)``, for less.
-
-    The directory, the feed and the sitemap link hundreds of pages, and a
-    reverse() costs more than the rest of each link. What surrounds the slug
-    depends only on the language, script prefix and URLconf, so it is
-    reversed once for each; a slug reverse() would quote or refuse goes
-    through reverse() itself.
-    """
-    if not URL_SLUG.fullmatch(slug):
-        return reverse("departments:department_detail", kwargs={"slug": slug})
-    before, after = current_department_url_parts()
-    return f"{before}{slug}{after}"
-
-
-def department_urls(slugs):
-    """``department_url`` of each slug, its surroundings looked up once for all of them.
-
-    For the sitemap's thousands of links, where looking up the language, script
-    prefix and URLconf for each link would cost as much as the rest.
-    """
-    before, after = current_department_url_parts()
-    return [
-        f"{before}{slug}{after}" if URL_SLUG.fullmatch(slug) else department_url(slug)
-        for slug in slugs
-    ]
-
-
-def current_department_url_parts():
-    return department_url_parts(
-        translation.get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    )
-
-
-class DepartmentManager(
-    MultilingualCustomQuerySetManager, models.Manager.from_queryset(DepartmentQuerySet)
-):
+class DepartmentManager(TranslatedQuerySetManager.from_queryset(DepartmentQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug, draft__isnull=True)
 
@@ -470,8 +310,9 @@ class Department(models.Model):
         _("content changed"), default=timezone.now, editable=False
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
-    # A publication's rows as its page reads them; see departments.snapshots.
-    page_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # What a publication's pages show, built once when it is published; see
+    # departments.documents. Empty on drafts.
+    document = models.JSONField(null=True, blank=True, editable=False)
 
     objects = DepartmentManager()
 
@@ -538,22 +379,6 @@ class Department(models.Model):
             groups[DepartmentKind(department.kind)].append(department)
         return [(kind.label, members) for kind, members in groups.items() if members]
 
-    @property
-    def directly_affiliated_units(self):
-        return [
-            unit
-            for unit in self.affiliated_units.all()
-            if unit.relation == AffiliatedUnit.Relation.DIRECTLY_AFFILIATED
-        ]
-
-    @property
-    def managed_units(self):
-        return [
-            unit
-            for unit in self.affiliated_units.all()
-            if unit.relation == AffiliatedUnit.Relation.MANAGED
-        ]
-
 
 class DepartmentChildManager(models.Manager):
     def get_by_natural_key(self, department_slug, code):
@@ -581,11 +406,6 @@ class DepartmentChild(models.Model):
         if not self.code:
             self.code = generate_code()
         super().save(*args, **kwargs)
-
-    @staticmethod
-    def page_order(child):
-        """Sort key of the page's order, as ``Meta.ordering`` says."""
-        return (child.sort_order, child.pk)
 
     def natural_key(self):
         return self.department.natural_key() + (self.code,)
@@ -617,49 +437,6 @@ class Responsibility(DepartmentChild):
         return self.text[:80]
 
 
-class InstitutionsWithHandlersIterable(models.query.ModelIterable):
-    """The rows of ``InstitutionQuerySet.with_handlers()``, folded into one institution each."""
-
-    def __iter__(self):
-        institutions = {}
-        handler_pks = {}
-        for row in super().__iter__():
-            institutions.setdefault(row.pk, row)
-            pks = handler_pks.setdefault(row.pk, [])
-            if row.handler_pk is not None:
-                pks.append(row.handler_pk)
-        # Handlers belong to the same department (validate_handlers), so they are
-        # normally among the rows; any other is read, whatever the data says.
-        missing = {pk for pks in handler_pks.values() for pk in pks} - institutions.keys()
-        others = Institution.objects.in_bulk(missing) if missing else {}
-        for institution in institutions.values():
-            handlers = [institutions.get(pk) or others[pk] for pk in handler_pks[institution.pk]]
-            handlers.sort(key=DepartmentChild.page_order)
-            institution.loaded_handlers = handlers
-            yield institution
-
-
-class InstitutionQuerySet(models.QuerySet):
-    def with_handlers(self):
-        """Institutions with their ``handlers`` read in the same query.
-
-        Prefetching ``routine_work_handled_by`` costs a second query and a
-        related manager and queryset per institution; a join on the relation's
-        table costs neither. Rows are one per handler, folded back into one
-        institution each, so this is for reading whole lists (as
-        ``prefetch_related`` does): a slice or ``count()`` would see the rows.
-        """
-        queryset = self.annotate(handler_pk=models.F("routine_work_handled_by"))
-        queryset._iterable_class = InstitutionsWithHandlersIterable
-        return queryset
-
-
-class InstitutionManager(
-    MultilingualCustomQuerySetManager, DepartmentChildManager.from_queryset(InstitutionQuerySet)
-):
-    pass
-
-
 class Institution(DepartmentChild):
     """An internal institution of a department (a division, office or bureau)."""
 
@@ -689,11 +466,6 @@ class Institution(DepartmentChild):
         help_text=_("Institutions of the same department that handle its routine work."),
     )
 
-    objects = InstitutionManager()
-
-    # Set by InstitutionQuerySet.with_handlers(); otherwise ``handlers`` reads the relation.
-    loaded_handlers = None
-
     class Meta(DepartmentChild.Meta):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
@@ -703,24 +475,6 @@ class Institution(DepartmentChild):
 
     def __str__(self):
         return self.name
-
-    @property
-    def display_full_name(self):
-        """The full name in the active language, else the listed name in that language.
-
-        Not modeltranslation's fallback: an English full name in a Chinese
-        sentence would read worse than the Chinese short name.
-        """
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        own = getattr(self, build_localized_fieldname("full_name", language), None)
-        return own or self.name
-
-    @property
-    def handlers(self):
-        """Handling institutions in page order, as loaded by ``with_handlers()`` if it was used."""
-        if self.loaded_handlers is not None:
-            return self.loaded_handlers
-        return sorted(self.routine_work_handled_by.all(), key=DepartmentChild.page_order)
 
 
 class AffiliatedUnit(DepartmentChild):

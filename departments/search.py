@@ -44,7 +44,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import AffiliatedUnit, Department, Institution, Responsibility, department_url
+from .addresses import department_url
+from .models import AffiliatedUnit, Department, Institution, Responsibility
 
 MAX_QUERY_LENGTH = 100
 MAX_RESULTS = 50

@@ -2,7 +2,9 @@
 
 A publication is a copy of the draft and every child row, made with bulk
 inserts so that no signal (and no revision of django-reversion) fires for the
-copies; the revision that records a publish is written here explicitly.
+copies (the directory, search and the feed read those rows), and the document
+of everything its pages show (``departments.documents``), which the pages read.
+The revision that records a publish is written here explicitly.
 """
 
 import reversion
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from contacts.models import Contact
 from portal import page_cache, static_publishing
 
-from . import snapshots
+from . import documents
 from .models import AffiliatedUnit, Department, Institution, Leader, Responsibility
 
 
@@ -131,7 +133,8 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
         # publish that keeps the date keeps). A scheduled one may yet be cancelled.
         draft.published_at = publication.published_at
         Department.objects.filter(pk=draft.pk).update(published_at=draft.published_at)
-    snapshots.store(Department.objects.filter(pk=publication.pk))
+    document = documents.stored(documents.build(publication))
+    Department.objects.filter(pk=publication.pk).update(document=document)
     draft.publications.superseded(at=now).delete()
     if draft.withdrawn_at:
         Department.objects.filter(pk=draft.pk).update(withdrawn_at=None)

@@ -27,7 +27,8 @@ from django.utils.http import http_date
 
 from portal.navigation import x_default_url
 
-from .models import Department, department_url, department_urls
+from .addresses import department_url, department_urls
+from .models import Department
 
 # The site's own pages, by URL name; names not (yet) in the URLconf are left out.
 STATIC_PAGES = ["home", "government", "departments:department_list", "api_docs"]
@@ -80,7 +81,7 @@ class TranslatedSitemap(Sitemap):
         item's addresses computed once per language rather than once per link.
         """
         items = list(self.items())
-        languages = self._languages()
+        languages = self.languages or [code for code, _name in settings.LANGUAGES]
         zone = timezone.get_current_timezone()
         # Each item's address in each language, escaped once for its entry and its links.
         locations = {}
@@ -97,9 +98,9 @@ class TranslatedSitemap(Sitemap):
             item = items[index]
             if language == 0 or links is None:
                 links = self._alternate_links(locations, languages, index)
-                lastmod = self._get("lastmod", (item, languages[language]))
-                changefreq = self._get("changefreq", (item, languages[language]))
-                priority = self._get("priority", (item, languages[language]))
+                lastmod = self.value_of("lastmod", item)
+                changefreq = self.value_of("changefreq", item)
+                priority = self.value_of("priority", item)
                 details = "".join(
                     [
                         f"<lastmod>{sitemap_date(lastmod, zone)}</lastmod>" if lastmod else "",
@@ -116,6 +117,13 @@ class TranslatedSitemap(Sitemap):
             location = locations[languages[language]][index]
             entries.append(f"<url><loc>{location}</loc>{details}{links}</url>")
         return entries, latest if all_have_lastmod else None
+
+    def value_of(self, name, item):
+        """An entry's ``lastmod``, ``changefreq`` or ``priority``: the attribute of that
+        name, or what the method of that name returns for the item (as Django's sitemaps
+        read them; the same in every language here)."""
+        value = getattr(self, name, None)
+        return value(item) if callable(value) else value
 
     def locations(self, items):
         """The path of each item's page in the active language."""

@@ -1,12 +1,14 @@
-"""What a structure page shows of a department, read once in the active language.
+"""A department's structure page in one language, read from its publication document.
 
-``StructurePage(department)`` is built by the structure page's view and read by
-its template (``templates/jinja2/departments/department_detail.html``), by the
-organisation chart (``departments.org_chart``) and by the JSON-LD
-(``departments.structured_data``).
+``StructurePage(document, government_names)`` is what every output of a published
+department reads: the structure page's template
+(``templates/jinja2/departments/department_detail.html``), the organisation chart
+(``departments.org_chart``), the JSON-LD (``departments.structured_data``) and the API's
+detail (``departments.api``). The facts are computed here once (numbers, anchors, who
+handles whose routine work in both directions, the two groups of units, labels of codes
+from the catalogue), so those outputs cannot drift apart. It reads no database.
 """
 
-import functools
 from dataclasses import dataclass, field
 
 from django.utils import translation
@@ -14,26 +16,30 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext
 
-from contacts.models import Contact, contact_href, contact_label
-from portal.localized import translated
+from contacts.models import ContactKind, contact_href, contact_label
 from portal.text import item_number, join_list, number_in_words, summary, without_lead_in
 
-from .models import AffiliatedUnit, Institution, Leader, Responsibility, choice_label
+from .addresses import department_url
+from .documents import LANGUAGE_CODES, in_language
+from .models import AffiliatedUnit, DepartmentKind, choice_label
 
 
 @dataclass(slots=True)
 class ResponsibilityItem:
     number: str
     label: str
+    code: str
     text: str
 
 
 @dataclass(slots=True, eq=False)
 class InstitutionItem:
     number: str
+    code: str
     name: str
-    # Filled in only for institutions that handle or are handled (see full_name below).
-    full_name: str = ""
+    # The full name where one is filled in for this language, else the name: what
+    # sentences such as who handles another's routine work say.
+    full_name: str
     # The institutions that handle this one's routine work, and those it handles.
     handlers: list = field(default_factory=list)
     handles: list = field(default_factory=list)
@@ -42,6 +48,7 @@ class InstitutionItem:
 @dataclass(slots=True)
 class UnitItem:
     number: str
+    code: str
     name: str
     relation: str
     relation_label: str
@@ -50,6 +57,7 @@ class UnitItem:
 @dataclass(slots=True)
 class LeaderItem:
     number: str
+    code: str
     name: str
     post: str
     duties: str
@@ -61,97 +69,126 @@ class LeaderItem:
 @dataclass(slots=True)
 class ContactItem:
     number: str
+    code: str
     kind: str
+    kind_label: str
     label: str
     href: str | None
     value: str
 
 
 class StructurePage:
-    """A department's structure page: its texts in the active language, ready to print.
+    """A publication document (``departments.documents.PublicationDocument``) in one
+    language, ready to print: texts with the language's fallbacks applied, items numbered
+    (their anchors are ``#institution-3``, ``#unit-2``, ...), codes with their labels.
 
-    The page shows most texts more than once (the lists, the organisation
-    chart, the JSON-LD), and modeltranslation's descriptor looks up the active
-    language on every read: the texts are read here once, the language looked
-    up once per field (``portal.localized``). Items carry their position, which
-    numbers their anchors (``#institution-3``, ``#unit-2``). Needs the relations of
-    ``Department.objects.with_structure()`` (or of
-    ``departments.snapshots.published_department``); reads no database.
+    ``government_names`` is the ``Text`` of the government's name, which is not part of
+    the document (renaming the government changes every page without republishing).
     """
 
-    def __init__(self, department):
-        self.department = department
-        self.language = translation.get_language()
-        self.name = department.name
-        self.introduction = department.introduction
+    def __init__(self, document, government_names, language=None):
+        self.document = document
+        self.language = language = language or translation.get_language()
+
+        def local(values):
+            return in_language(values, language)
+
+        self.slug = document.slug
+        self.url = department_url(document.slug)
+        self.kind = document.kind
+        self.kind_label = choice_label(DepartmentKind, document.kind)
+        self.government_slug = document.government
+        self.government_name = local(government_names)
+        self.name = local(document.name)
+        self.names = document.name
+        self.published_at = document.published_at
+        self.emblem = document.emblem
+        self.emblem_alt = local(document.emblem.alt) if document.emblem else ""
+        self.introduction = local(document.introduction)
         # Read without the page around it, the introduction must not end leading into the
         # list of responsibilities: the structured data has it whole, the page's
         # <meta name="description"> as long as a search result shows.
         self.about = without_lead_in(self.introduction)
         self.description = summary(self.introduction)
-        text = translated(Responsibility, "text")
         self.responsibilities = [
-            ResponsibilityItem(str(number), item_number(number, self.language), text(row))
-            for number, row in enumerate(department.responsibilities.all(), 1)
+            ResponsibilityItem(
+                str(number), item_number(number, language), row.code, local(row.text)
+            )
+            for number, row in enumerate(document.responsibilities, 1)
         ]
-        self.institutions = self._institutions(department)
-        unit_name = translated(AffiliatedUnit, "name")
-        relation_label = functools.cache(functools.partial(choice_label, AffiliatedUnit.Relation))
-        self.units = [
-            UnitItem(str(number), unit_name(unit), unit.relation, relation_label(unit.relation))
-            for number, unit in enumerate(department.affiliated_units.all(), 1)
-        ]
-        name, post, duties, biography, photo_alt = (
-            translated(Leader, field)
-            for field in ("name", "post", "duties", "biography", "photo_alt")
-        )
+        self.institutions = self._institutions(document, local, language)
+        relation_labels = {}
+        self.units = []
+        for number, unit in enumerate(document.affiliated_units, 1):
+            if unit.relation not in relation_labels:
+                relation_labels[unit.relation] = choice_label(
+                    AffiliatedUnit.Relation, unit.relation
+                )
+            self.units.append(
+                UnitItem(
+                    str(number),
+                    unit.code,
+                    local(unit.name),
+                    unit.relation,
+                    relation_labels[unit.relation],
+                )
+            )
         self.leaders = [
             LeaderItem(
                 str(number),
-                name(leader),
-                post(leader),
-                duties(leader),
-                biography(leader),
+                leader.code,
+                local(leader.name),
+                local(leader.post),
+                local(leader.duties),
+                local(leader.biography),
                 leader.photo,
-                photo_alt(leader),
+                local(leader.photo.alt) if leader.photo else "",
             )
-            for number, leader in enumerate(department.leaders.all(), 1)
+            for number, leader in enumerate(document.leaders, 1)
         ]
-        label, contact_value = translated(Contact, "label"), translated(Contact, "value")
         self.contacts = []
-        for number, contact in enumerate(department.contacts.all(), 1):
-            value = contact_value(contact)
+        for number, contact in enumerate(document.contacts, 1):
+            value = local(contact.value)
             self.contacts.append(
                 ContactItem(
                     str(number),
+                    contact.code,
                     contact.kind,
-                    contact_label(label(contact), contact.kind),
+                    choice_label(ContactKind, contact.kind),
+                    contact_label(local(contact.label), contact.kind),
                     contact_href(contact.kind, value),
                     value,
                 )
             )
 
     @staticmethod
-    def _institutions(department):
-        institutions = list(department.institutions.all())
-        name = translated(Institution, "name")
-        items = {
-            institution.pk: InstitutionItem(str(number), name(institution))
-            for number, institution in enumerate(institutions, 1)
-        }
-        for institution in institutions:
-            item = items[institution.pk]
-            for handler in institution.handlers:
-                # A handler from another department (never saved by the admin) still
-                # names it, as the note always did; it is just not a box of this chart.
-                handler_item = items.get(handler.pk) or InstitutionItem("", handler.name)
-                item.handlers.append(handler_item)
-                handler_item.handles.append(item)
-                if not handler_item.full_name:
-                    handler_item.full_name = handler.display_full_name
-            if item.handlers:
-                item.full_name = institution.display_full_name
+    def _institutions(document, local, language):
+        items = {}
+        for number, institution in enumerate(document.institutions, 1):
+            name = local(institution.name)
+            # Not the fallback language's full name: an English full name in a Chinese
+            # sentence would read worse than the Chinese short name.
+            full_name = institution.full_name.get(language) or name
+            items[institution.code] = InstitutionItem(
+                str(number), institution.code, name, full_name
+            )
+        for institution in document.institutions:
+            item = items[institution.code]
+            for code in institution.handled_by:
+                handler = items[code]
+                item.handlers.append(handler)
+                handler.handles.append(item)
         return list(items.values())
+
+    @property
+    def alternate_names(self):
+        """The department's name in every other language where it is filled in."""
+        names = []
+        for code in LANGUAGE_CODES:
+            value = self.names.get(code, "")
+            if code != self.language and value and value not in names:
+                names.append(value)
+        return names
 
     @property
     def institutions_with_handlers(self):

@@ -9,12 +9,11 @@ and so on, as ``django.utils.html.json_script`` does).
 
 import json
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from modeltranslation.utils import build_localized_fieldname
 
 from contacts.models import ContactKind
 
@@ -37,19 +36,6 @@ def bcp47(language_code):
     return translation.to_locale(language_code).replace("_", "-")
 
 
-def other_language_names(instance, field="name"):
-    """The field's value in every language but the active one, where it is filled in."""
-    current = translation.get_language()
-    names = []
-    for code, _name in settings.LANGUAGES:
-        if code == current:
-            continue
-        value = getattr(instance, build_localized_fieldname(field, code), "")
-        if value and value not in names:
-            names.append(value)
-    return names
-
-
 def organization(page, request):
     """The department of a ``StructurePage`` as a schema.org GovernmentOrganization.
 
@@ -57,15 +43,14 @@ def organization(page, request):
     elements of the structure page (``#institution-3``, ``#unit-2``,
     ``#leader-1``), so each node is addressable.
     """
-    department = page.department
-    page_url = request.build_absolute_uri(department.get_absolute_url())
+    page_url = request.build_absolute_uri(page.url)
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "GovernmentOrganization",
         "@id": page_url + "#organization",
         "name": page.name,
     }
-    alternate_names = other_language_names(department)
+    alternate_names = page.alternate_names
     if alternate_names:
         data["alternateName"] = alternate_names[0] if len(alternate_names) == 1 else alternate_names
     data["url"] = page_url
@@ -74,7 +59,7 @@ def organization(page, request):
         data["description"] = page.about
     data["parentOrganization"] = {
         "@type": "GovernmentOrganization",
-        "name": department.government.name,
+        "name": page.government_name,
     }
 
     sub_organizations = [
@@ -146,8 +131,8 @@ def organization(page, request):
     if leaders:
         data["employee"] = leaders
 
-    if department.emblem:
-        data["logo"] = request.build_absolute_uri(department.emblem.url)
+    if page.emblem:
+        data["logo"] = request.build_absolute_uri(default_storage.url(page.emblem.name))
     return data
 
 

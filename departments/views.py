@@ -1,10 +1,11 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
-from . import snapshots
+from . import documents
 from .models import Department
 from .search import SearchQueryText, search
 from .structure_page import StructurePage
@@ -53,43 +54,40 @@ class DepartmentListView(ListView):
         return {"page": page.number}
 
 
-class DepartmentDetailView(DetailView):
+class DepartmentDetailView(TemplateView):
     """The structure page of one published :model:`departments.Department`.
 
-    Template: ``departments/department_detail.html``; context: ``department``
-    with its responsibilities, institutions, affiliated units and contacts
-    prefetched, and ``structure``, the ``StructurePage`` of what the page shows.
+    Read from the live publication's document (``departments.documents``), one query.
+    Template: ``departments/department_detail.html``; context: ``structure``, the
+    ``StructurePage`` of the document in the page's language.
     """
 
-    context_object_name = "department"
+    template_name = "departments/department_detail.html"
+    live_from = None
 
-    def get_object(self, queryset=None):
-        # The publication's snapshot (departments.snapshots): what the queryset
-        # below returns, for a fraction of its cost.
-        department = snapshots.published_department(self.kwargs["slug"])
-        if department is None:
+    def get_page(self):
+        publication = documents.published(self.kwargs["slug"])
+        if publication is None:
             raise Http404(
                 _("No %(verbose_name)s found matching the query")
                 % {"verbose_name": Department._meta.verbose_name}
             )
-        return department
-
-    def get_queryset(self):
-        return Department.objects.published().with_structure()
+        self.live_from = publication.live_from
+        return StructurePage(publication.document, publication.government_names)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(structure=StructurePage(self.object), **kwargs)
+        return super().get_context_data(structure=self.get_page(), **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        changed = self.object.live_from or self.object.content_changed_at
-        if changed and not self.object.is_draft:
-            response["Last-Modified"] = http_date(changed.timestamp())
+        if self.live_from:
+            response["Last-Modified"] = http_date(self.live_from.timestamp())
         return response
 
 
 class DepartmentPreviewView(DepartmentDetailView):
-    """The draft of a :model:`departments.Department`, exactly as publishing would show it.
+    """The draft of a :model:`departments.Department`, exactly as publishing would show it:
+    the document publishing would store, built from the draft.
 
     Only staff who may edit the department can open it; anonymous visitors are
     sent to the login page and other staff get a 404. Never cached.
@@ -106,11 +104,12 @@ class DepartmentPreviewView(DepartmentDetailView):
         response["X-Robots-Tag"] = "noindex"
         return response
 
-    def get_object(self, queryset=None):
-        return DetailView.get_object(self, queryset)
-
-    def get_queryset(self):
-        return Department.objects.editable_by(self.request.user).with_structure()
+    def get_page(self):
+        draft = get_object_or_404(
+            Department.objects.editable_by(self.request.user).select_related("government"),
+            slug=self.kwargs["slug"],
+        )
+        return StructurePage(documents.build(draft), documents.text(draft.government, "name"))
 
 
 class SearchView(TemplateView):

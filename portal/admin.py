@@ -6,7 +6,7 @@ from adminsortable2.admin import (
 )
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -23,19 +23,27 @@ admin.site.index_title = _("Content")
 
 
 class ParentBoundInlineFormSet(CustomInlineFormSet):
-    """Refuses a posted row id that belongs to another parent (a tampered form)."""
+    """Refuses a posted row id that belongs to another parent (a tampered form): 403.
 
-    def _existing_object(self, pk):
-        row = super()._existing_object(pk)
-        if row is None and pk not in (None, ""):
-            others = self.model._default_manager.exclude(**{self.fk.name: self.instance})
-            try:
-                tampered = others.filter(pk=pk).exists()
-            except (TypeError, ValueError):
-                tampered = False
-            if tampered:
-                raise PermissionDenied
-        return row
+    Django would only call such a row an invalid choice; a form naming another
+    department's row was not made by the admin, and is answered as the forbidden request
+    it is.
+    """
+
+    def clean(self):
+        super().clean()
+        pk_name = self.model._meta.pk.name
+        posted = [form.data.get(form.add_prefix(pk_name)) for form in self.forms]
+        posted = [value for value in posted if value not in (None, "")]
+        if not posted:
+            return
+        others = self.model._default_manager.exclude(**{self.fk.name: self.instance})
+        try:
+            tampered = others.filter(pk__in=posted).exists()
+        except (TypeError, ValueError, ValidationError):
+            tampered = False
+        if tampered:
+            raise PermissionDenied
 
 
 class LanguageTabsAdmin(TabbedTranslationAdmin):

@@ -171,7 +171,7 @@ def previous_layout_names():
 
 def department_paths(slugs):
     """``{slug: [path of its page in each language]}``."""
-    from departments.models import department_urls
+    from departments.addresses import department_urls
 
     paths = {slug: [] for slug in slugs}
     for code in language_codes():

@@ -637,7 +637,7 @@ def test_detail_queries_do_not_grow_with_children(
         department.contacts.create(kind="telephone", value_en=f"0571-123456{n:02}")
         Leader.objects.create(department=department, name_en=f"Leader {n}", post_en="Deputy")
     republish(department)
-    # The publication, its government and all its rows: its snapshot, one query.
+    # The publication, its government and its document: one query.
     with django_assert_num_queries(1):
         data = client.get(f"{LIST}{department.slug}/").json()
     assert len(data["responsibilities"]) == count

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from bench import generate_departments as generator
-from departments import snapshots
+from departments import documents
 from departments.models import Department, Government, Institution
 
 SLUGS = ["bench-0001", "bench-0002", "bench-0003"]
@@ -47,22 +47,23 @@ def test_generated_departments_are_published_with_the_seed_pages_shape(generated
             assert department.institutions.count() == 22
             assert department.affiliated_units.count() == 5
             assert department.contacts.count() == 6
-        (handled,) = Institution.objects.with_handlers().filter(department=publication, code="i1")
-        assert [handler.code for handler in handled.handlers] == ["i20", "i21", "i22"]
+        handled = Institution.objects.get(department=publication, code="i1")
+        handlers = handled.routine_work_handled_by.order_by("sort_order")
+        assert [handler.code for handler in handlers] == ["i20", "i21", "i22"]
 
 
-def test_the_stored_snapshot_is_the_one_publish_would_store(generated):
+def test_the_stored_document_is_the_one_publish_would_store(generated):
     for slug in SLUGS:
-        publication = Department.objects.published().with_structure().get(slug=slug)
-        assert publication.page_snapshot == snapshots.build(publication)
+        publication = Department.objects.published().get(slug=slug)
+        assert publication.document == documents.stored(documents.build(publication))
 
 
-def test_generated_pages_from_the_snapshot_are_those_from_the_rows(uncached, generated, client):
+def test_generated_pages_from_the_document_are_those_from_the_rows(uncached, generated, client):
     for slug in SLUGS:
-        from_snapshot = structure_pages(client, slug)
-        Department.objects.published().filter(slug=slug).update(page_snapshot=None)
+        from_document = structure_pages(client, slug)
+        Department.objects.published().filter(slug=slug).update(document=None)
         from_rows = structure_pages(client, slug)
-        for snapshot_page, rows_page in zip(from_snapshot, from_rows, strict=True):
-            assert snapshot_page.status_code == rows_page.status_code == 200
-            assert snapshot_page.content == rows_page.content
+        for document_page, rows_page in zip(from_document, from_rows, strict=True):
+            assert document_page.status_code == rows_page.status_code == 200
+            assert document_page.content == rows_page.content
         assert generator.INSTITUTION_HANDLERS[0][0].encode() in from_rows[0].content

@@ -27,7 +27,7 @@ def steps_site(settings, uncached, tmp_path, seed, client):
     "step, queries",
     [
         ("bytes", 0),
-        # The live publication with its snapshot: everything the page shows.
+        # The live publication with its document: everything the page shows.
         ("data", 1),
     ],
 )

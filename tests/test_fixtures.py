@@ -45,7 +45,8 @@ def test_seed_holds_every_fact_of_the_page(seed):
     assert list(seed.affiliated_units.values_list("relation", flat=True)).count("managed") == 1
     political = seed.institutions.get(code="political-department")
     assert political.name_zh_hans == "政治部"
-    assert [handler.full_name_en for handler in political.handlers] == [
+    handlers = political.routine_work_handled_by.order_by("sort_order")
+    assert [handler.full_name_en for handler in handlers] == [
         "Personnel and Training Department",
         "Publicity Department",
         "Department of Retirees",

@@ -91,7 +91,10 @@ def facts(draft, language):
             {
                 "name": column(item, "name"),
                 "full_name": column(item, "full_name"),
-                "handled_by": [column(handler, "name") for handler in item.handlers],
+                "handled_by": [
+                    column(handler, "name")
+                    for handler in item.routine_work_handled_by.order_by(*order)
+                ],
             }
             for item in draft.institutions.order_by(*order)
         ],

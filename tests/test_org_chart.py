@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from departments.models import AffiliatedUnit, Department, Institution
+from departments import documents
+from departments.models import AffiliatedUnit, Institution
 from departments.org_chart import organisation_chart
 from departments.structure_page import StructurePage
 from tests.conftest import assert_in_order, page_text
@@ -181,8 +182,9 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
     secretariat.routine_work_handled_by.set([archive])
     republish(draft)
     with translation.override("en"):
-        publication = Department.objects.published().with_structure().get(slug="transport")
-        boxes = organisation_chart(StructurePage(publication)).institutions
+        publication = documents.published("transport")
+        page = StructurePage(publication.document, publication.government_names)
+        boxes = organisation_chart(page).institutions
     assert [(box.name, box.relations) for box in boxes] == [
         ("Office", ["Routine work handled by the Secretariat"]),
         (
@@ -208,9 +210,11 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
 
 
 def test_reading_the_page_and_drawing_its_chart_costs_no_query(seed):
-    publication = Department.objects.published().with_structure().get(slug="public-security")
+    publication = documents.published("public-security")
     with CaptureQueriesContext(connection) as queries:
-        chart = organisation_chart(StructurePage(publication))
+        chart = organisation_chart(
+            StructurePage(publication.document, publication.government_names)
+        )
         names = [box.name for box in chart.institutions]
         names += [unit.name for unit in chart.direct_units + chart.managed_units]
     assert len(names) == 27

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from departments import snapshots
+from departments import documents
 from departments.models import Department, PublicationState
 from departments.services import PublishingError, publish, withdraw
 from tests.admin_forms import form_data
@@ -401,7 +401,8 @@ def test_moments_stored_with_a_fraction_are_printed_to_the_second(seed, client, 
     moment = timezone.now().replace(microsecond=998095) - timedelta(seconds=5)
     publications = Department.objects.filter(slug="public-security", draft__isnull=False)
     publications.update(published_at=moment, live_from=moment)
-    snapshots.store(publications)
+    for publication in publications:
+        documents.rebuild(publication.pk)
 
     moments = printed_moments(client)
 

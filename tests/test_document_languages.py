@@ -1,4 +1,9 @@
-"""portal.localized reads what modeltranslation's descriptor reads, for every translated field."""
+"""A publication document's texts read in a language as modeltranslation's fields read them.
+
+The document keeps each text as editors typed it in every language
+(``documents.text``); pages read it in theirs with ``documents.in_language``, which must give
+what the model's field gives in that language, fallbacks included, for every translated field.
+"""
 
 import itertools
 
@@ -6,9 +11,9 @@ import pytest
 from django.db import models
 from django.utils import translation
 from modeltranslation.translator import translator
-from modeltranslation.utils import build_localized_fieldname, fallbacks
+from modeltranslation.utils import build_localized_fieldname
 
-from portal.localized import translated
+from departments import documents
 
 TRANSLATED_FIELDS = [
     (model, name)
@@ -31,23 +36,14 @@ def test_every_translated_field_is_text():
 
 @pytest.mark.parametrize(("model", "name"), TRANSLATED_FIELDS, ids=lambda value: str(value))
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("with_fallbacks", [True, False])
-def test_reads_what_the_descriptor_reads(model, name, language, with_fallbacks):
+def test_reads_what_the_field_reads(model, name, language):
     for english, chinese in FILLINGS:
         instance = model()
         instance.__dict__[build_localized_fieldname(name, "en")] = english and f"{english} en"
         instance.__dict__[build_localized_fieldname(name, "zh-hans")] = chinese and f"{chinese} zh"
-        with translation.override(language), fallbacks(with_fallbacks):
-            assert translated(model, name)(instance) == getattr(instance, name), (english, chinese)
-
-
-def test_follows_the_language_active_when_asked():
-    from departments.models import Institution
-
-    institution = Institution(name_en="Office", name_zh_hans="办公室")
-    with translation.override("zh-hans"):
-        chinese = translated(Institution, "name")
-    with translation.override("en"):
-        english = translated(Institution, "name")
-        assert chinese(institution) == "办公室"
-        assert english(institution) == "Office"
+        with translation.override(language):
+            expected = getattr(instance, name) or ""
+            assert documents.in_language(documents.text(instance, name), language) == expected, (
+                english,
+                chinese,
+            )

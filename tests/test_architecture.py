@@ -1,0 +1,115 @@
+"""The shape of the house: what imports what, and how large a module grows.
+
+Top-level packages form a one-way graph (the domain announces, delivery listens; apps never
+import the project package), no two modules import each other (at module level or inside a
+function), and product modules stay under about 600 lines.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# What each top-level package of the product may import of the others.
+ALLOWED = {
+    "core": set(),
+    "contacts": {"core"},
+    "departments": {"core", "contacts"},
+    "delivery": {"core"},
+    "portal": {"core", "contacts", "departments", "delivery"},
+}
+PACKAGES = set(ALLOWED)
+MAX_LINES = 600
+# Modules allowed to be longer for now, with the issue that splits them.
+LONGER = {
+    "departments/importer.py": "issue 20 makes the importer a package (departments/legacy/)",
+}
+
+
+def product_modules():
+    for package in sorted(PACKAGES):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            yield path
+
+
+def module_name(path):
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(path):
+    """Every module of ours that ``path`` imports, wherever the import statement is."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module
+            found.add(module)
+            # "from . import services" imports the module departments.services.
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return {module for module in found if module.split(".")[0] in PACKAGES}
+
+
+def known_modules():
+    return {module_name(path): path for path in product_modules()}
+
+
+def imports_graph():
+    modules = known_modules()
+    graph = {}
+    for name, path in modules.items():
+        graph[name] = {module for module in imported_modules(path) if module in modules} - {name}
+    return graph
+
+
+def test_top_level_packages_import_one_way():
+    wrong = []
+    for name, imported in imports_graph().items():
+        own = name.split(".")[0]
+        for module in imported:
+            other = module.split(".")[0]
+            if other != own and other not in ALLOWED[own]:
+                wrong.append(f"{name} imports {module}")
+    assert wrong == []
+
+
+def test_no_two_modules_import_each_other():
+    graph = imports_graph()
+    cycles = []
+    for name, imported in graph.items():
+        for module in imported:
+            if name in graph.get(module, ()) and name < module:
+                cycles.append(f"{name} <-> {module}")
+    assert cycles == []
+
+
+def test_product_modules_stay_small():
+    long = []
+    for path in product_modules():
+        relative = path.relative_to(ROOT).as_posix()
+        lines = len(path.read_text().splitlines())
+        if lines > MAX_LINES and relative not in LONGER:
+            long.append(f"{relative}: {lines} lines")
+    assert long == []
+
+
+@pytest.mark.parametrize("relative", sorted(LONGER))
+def test_the_longer_modules_still_exist(relative):
+    # An entry left behind once its module was split would hide the next long module.
+    path = ROOT / relative
+    assert path.exists() and len(path.read_text().splitlines()) > MAX_LINES
