@@ -43,8 +43,6 @@ def query_parameters(query):
     for name, field in query.model_fields.items():
         schema = dict(properties[name])
         description = schema.pop("description")
-        if schema.get("default", ...) is None:
-            del schema["default"]  # absent means "every kind", not a value
         parameters[name] = {
             "name": name,
             "in": "query",

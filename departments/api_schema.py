@@ -260,6 +260,11 @@ class Department(DepartmentSummary, Localized):
 # --- Query parameters -----------------------------------------------------------------------
 
 
+def without_default(schema):
+    """A property that is absent rather than null when not given has no default to show."""
+    del schema["default"]
+
+
 def whole_number(value):
     """A query value of ASCII digits only, as a number.
 
@@ -288,7 +293,9 @@ class ListQuery(LanguageQuery):
     """The query parameters of the list."""
 
     kind: one_of(models.DepartmentKind.values) | SkipJsonSchema[None] = Field(
-        None, description="Only departments of this kind. Without it, every kind."
+        None,
+        description="Only departments of this kind. Without it, every kind.",
+        json_schema_extra=without_default,
     )
     page: WholeNumber = Field(
         1, ge=1, description="Page number; a page after the last one answers 404."
@@ -307,11 +314,6 @@ PARAMETERS = tuple(ListQuery.model_fields)
 
 
 # --- Errors ---------------------------------------------------------------------------------
-
-
-def without_default(schema):
-    """An optional property that is absent rather than null has no default to show."""
-    del schema["default"]
 
 
 class ErrorDetail(Closed):
