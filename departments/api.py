@@ -2,8 +2,10 @@
 
 ``/api/v1/departments/`` lists the published departments a page at a time and
 ``/api/v1/departments/<slug>/`` gives every fact of one structure page; both
-take ``?lang=`` (``en`` by default). ``/api/v1/openapi.json`` describes them
-(see ``departments.openapi``), and ``/<lang>/api/`` explains them to people.
+take ``?lang=`` (``en`` by default). Each answer is a model of
+``departments.api_schema``, and so are the query parameters; ``/api/v1/openapi.json``
+is generated from those models (``departments.api_document``), and ``/<lang>/api/``
+explains the API to people.
 
 Only ``Department.objects.published()`` rows ever appear: drafts, withdrawn and
 scheduled departments answer as if they did not exist. Every response is
@@ -17,30 +19,33 @@ handlers answer with :func:`error_response`).
 
 import functools
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from pydantic import ValidationError
 
+from . import api_schema as schema
 from . import documents
+from .api_document import openapi_document
+from .api_schema import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_PAGE_SIZE,
+    LANGUAGE_CODES,
+    MAX_PAGE_SIZE,
+    PARAMETERS,
+)
 from .images import stored_renditions
-from .models import Department, DepartmentKind
+from .models import Department, DepartmentKind, choice_label
 from .structure_page import StructurePage
 
-DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 ALLOWED_METHODS = ("GET", "HEAD")
 # Longest part of a rejected value that an error message repeats.
 ECHO_LENGTH = 40
-# The query parameters the API reads.
-PARAMETERS = ("lang", "kind", "page", "page_size")
 
 # Only what a list entry shows, in both languages (the fallback reads the English column).
 SUMMARY_FIELDS = (
@@ -68,17 +73,23 @@ class ApiError(Exception):
         self.parameter = parameter
 
     def response(self):
-        error = {"code": self.code, "message": str(self.message)}
-        if self.parameter:
-            error["parameter"] = self.parameter
-        return json_response({"error": error}, status=self.status)
+        error = schema.ErrorDetail(
+            code=self.code, message=str(self.message), parameter=self.parameter
+        )
+        # Without a parameter, the answer has no "parameter" (rather than null).
+        return json_response(schema.Error(error=error), status=self.status, exclude_none=True)
 
 
 def invalid_parameter(parameter, message):
     return ApiError(400, "invalid_parameter", message, parameter=parameter)
 
 
-def json_response(data, status=200):
+def json_response(answer, status=200, exclude_none=False):
+    """An answer (a model of ``api_schema``) as JSON: UTF-8, not ASCII escapes."""
+    return document_response(answer.model_dump(mode="json", exclude_none=exclude_none), status)
+
+
+def document_response(data, status=200):
     return JsonResponse(
         data,
         status=status,
@@ -160,62 +171,40 @@ def echo(value):
     return value if len(value) <= ECHO_LENGTH else value[:ECHO_LENGTH] + "…"
 
 
-def requested_language(request):
-    """The ``lang`` parameter, validated; the default language when it is missing.
+def read_query(request, query):
+    """The request's query parameters as ``query`` (a model of ``api_schema``) reads them.
 
-    An empty value is refused like any other value outside the document's enum: a program
+    A refused value answers 400 naming the first parameter refused, in the order of the
+    model's fields, with our message in the answer's language rather than pydantic's. An
+    empty value is refused like any other value outside the document's enum: a program
     leaves out a parameter it does not want to set.
     """
-    value = request.GET.get("lang", DEFAULT_LANGUAGE)
-    if value not in LANGUAGE_CODES:
-        raise invalid_parameter(
-            "lang",
-            _("Unknown language “%(value)s” for “lang”; use one of: %(choices)s.")
-            % {"value": echo(value), "choices": ", ".join(LANGUAGE_CODES)},
-        )
-    return value
-
-
-def requested_kind(request):
-    """The ``kind`` parameter, validated; None (every kind) when it is missing."""
-    value = request.GET.get("kind")
-    if value is None:
-        return None
-    if value not in DepartmentKind.values:
-        raise invalid_parameter(
-            "kind",
-            _("Unknown kind “%(value)s” for “kind”; use one of: %(choices)s.")
-            % {"value": echo(value), "choices": ", ".join(DepartmentKind.values)},
-        )
-    return value
-
-
-def requested_number(request, parameter, default, maximum=None):
-    """A whole-number parameter from 1 (to ``maximum``); ``default`` when missing."""
-    value = request.GET.get(parameter)
-    if value is None:
-        return default
+    values = {name: request.GET[name] for name in query.model_fields if name in request.GET}
     try:
-        number = int(value) if value.isascii() and value.isdigit() else 0
-    except ValueError:  # more digits than Python converts
-        number = 0
-    if number < 1 or (maximum and number > maximum):
-        if maximum:
-            message = _("“%(parameter)s” must be a whole number from 1 to %(maximum)s.")
-        else:
-            message = _("“%(parameter)s” must be a whole number of at least 1.")
-        raise invalid_parameter(parameter, message % {"parameter": parameter, "maximum": maximum})
-    return number
+        return query.model_validate(values)
+    except ValidationError as error:
+        parameter = error.errors()[0]["loc"][0]
+        raise invalid_parameter(parameter, refusal(parameter, values[parameter])) from None
 
 
-def moment(value):
-    """ISO 8601 in the portal's time zone (Beijing time, +08:00), to the second."""
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
-
-
-def choice(choices, value):
-    """{"code", "label"} of a TextChoices value; the label in the active language."""
-    return {"code": value, "label": str(choices(value).label)}
+def refusal(parameter, value):
+    """What an error message says of a value of ``parameter`` the API does not accept."""
+    if parameter == "lang":
+        return _("Unknown language “%(value)s” for “lang”; use one of: %(choices)s.") % {
+            "value": echo(value),
+            "choices": ", ".join(LANGUAGE_CODES),
+        }
+    if parameter == "kind":
+        return _("Unknown kind “%(value)s” for “kind”; use one of: %(choices)s.") % {
+            "value": echo(value),
+            "choices": ", ".join(DepartmentKind.values),
+        }
+    if parameter == "page_size":
+        return _("“%(parameter)s” must be a whole number from 1 to %(maximum)s.") % {
+            "parameter": parameter,
+            "maximum": MAX_PAGE_SIZE,
+        }
+    return _("“%(parameter)s” must be a whole number of at least 1.") % {"parameter": parameter}
 
 
 def page_urls(request, slug):
@@ -235,35 +224,19 @@ def api_url(request, view, lang, **kwargs):
     return request.build_absolute_uri(f"{reverse(view, kwargs=kwargs or None)}?lang={lang}")
 
 
-def department_summary(request, department, lang):
-    """What a list entry says of a department; the detail starts with the same."""
+def summary_fields(request, department, lang):
+    """What a list entry says of a department row (the fields of ``DepartmentSummary``)."""
     url, alternates = page_urls(request, department.slug)
     return {
         "slug": department.slug,
         "name": department.name,
-        "kind": choice(DepartmentKind, department.kind),
+        "kind": coded(DepartmentKind, department.kind),
         "government": {"slug": department.government.slug, "name": department.government.name},
         "url": url,
         "alternates": alternates,
         "api_url": api_url(request, department_detail, lang, slug=department.slug),
-        "published_at": moment(department.published_at),
-        "updated_at": moment(department.live_from),
-    }
-
-
-def page_summary(request, page, live_from, lang):
-    """What a list entry says of a department, read from its ``StructurePage``."""
-    url, alternates = page_urls(request, page.slug)
-    return {
-        "slug": page.slug,
-        "name": page.name,
-        "kind": {"code": page.kind, "label": page.kind_label},
-        "government": {"slug": page.government_slug, "name": page.government_name},
-        "url": url,
-        "alternates": alternates,
-        "api_url": api_url(request, department_detail, lang, slug=page.slug),
-        "published_at": moment(page.published_at),
-        "updated_at": moment(live_from),
+        "published_at": department.published_at,
+        "updated_at": department.live_from,
     }
 
 
@@ -275,28 +248,50 @@ def absolute_srcset(request, srcset):
     )
 
 
-def image_data(request, image, alt):
-    """The renditions the structure page shows of a document's image, or None without one."""
-    if not image:
+def image(request, stored, alt):
+    """The renditions the structure page shows of a document's image (``Image``), or None."""
+    if not stored:
         return None
-    shown = stored_renditions(image.name, image.width, image.height)
+    sizes = stored_renditions(stored.name, stored.width, stored.height)
     return {
-        "src": request.build_absolute_uri(shown["src"]),
-        "srcset_webp": absolute_srcset(request, shown["webp_srcset"]),
-        "srcset_jpeg": absolute_srcset(request, shown["jpeg_srcset"]),
-        "width": shown["width"],
-        "height": shown["height"],
+        "src": request.build_absolute_uri(sizes["src"]),
+        "srcset_webp": absolute_srcset(request, sizes["webp_srcset"]),
+        "srcset_jpeg": absolute_srcset(request, sizes["jpeg_srcset"]),
+        "width": sizes["width"],
+        "height": sizes["height"],
         "alt": alt,
     }
 
 
-def department_data(request, page, live_from, lang):
-    """Every fact of the department's structure page (a ``StructurePage``)."""
-    return {
-        **page_summary(request, page, live_from, lang),
-        "introduction": page.introduction,
-        "emblem": image_data(request, page.emblem, page.emblem_alt),
-        "responsibilities": [
+def coded(choices, value):
+    """{"code", "label"} of a TextChoices value; the label in the active language."""
+    return {"code": value, "label": choice_label(choices, value)}
+
+
+def detail_response(request, page, live_from, lang):
+    """The ``Department`` answer: every fact of the department's structure page, read from
+    its ``StructurePage`` (the publication document in the answer's language), as the page
+    itself reads them.
+
+    The nested objects are plain dicts that the model validates in one call (much faster
+    than a model per row): a key the model lacks, or a field missing here, fails all the
+    same.
+    """
+    url, alternates = page_urls(request, page.slug)
+    return schema.Department(
+        lang=lang,
+        slug=page.slug,
+        name=page.name,
+        kind={"code": page.kind, "label": page.kind_label},
+        government={"slug": page.government_slug, "name": page.government_name},
+        url=url,
+        alternates=alternates,
+        api_url=api_url(request, department_detail, lang, slug=page.slug),
+        published_at=page.published_at,
+        updated_at=live_from,
+        introduction=page.introduction,
+        emblem=image(request, page.emblem, page.emblem_alt),
+        responsibilities=[
             {
                 "number": int(item.number),
                 "anchor": f"responsibility-{item.number}",
@@ -305,7 +300,7 @@ def department_data(request, page, live_from, lang):
             }
             for item in page.responsibilities
         ],
-        "institutions": [
+        institutions=[
             {
                 "number": int(item.number),
                 "anchor": f"institution-{item.number}",
@@ -317,7 +312,7 @@ def department_data(request, page, live_from, lang):
             }
             for item in page.institutions
         ],
-        "affiliated_units": [
+        affiliated_units=[
             {
                 "anchor": f"unit-{unit.number}",
                 "code": unit.code,
@@ -326,9 +321,9 @@ def department_data(request, page, live_from, lang):
             }
             for unit in page.units
         ],
-        "directly_affiliated_count": len(page.directly_affiliated_units),
-        "managed_count": len(page.managed_units),
-        "leaders": [
+        directly_affiliated_count=len(page.directly_affiliated_units),
+        managed_count=len(page.managed_units),
+        leaders=[
             {
                 "anchor": f"leader-{leader.number}",
                 "code": leader.code,
@@ -336,11 +331,11 @@ def department_data(request, page, live_from, lang):
                 "post": leader.post,
                 "duties": leader.duties,
                 "biography": leader.biography,
-                "photo": image_data(request, leader.photo, leader.photo_alt),
+                "photo": image(request, leader.photo, leader.photo_alt),
             }
             for leader in page.leaders
         ],
-        "contacts": [
+        contacts=[
             {
                 "anchor": f"contact-{contact.kind}-{contact.number}",
                 "code": contact.code,
@@ -351,7 +346,7 @@ def department_data(request, page, live_from, lang):
             }
             for contact in page.contacts
         ],
-    }
+    )
 
 
 @api_view
@@ -360,38 +355,35 @@ def department_list(request):
 
     Two queries whatever the page size: the count and the page.
     """
-    lang = requested_language(request)
-    kind = requested_kind(request)
-    page_number = requested_number(request, "page", 1)
-    page_size = requested_number(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    query = read_query(request, schema.ListQuery)
     departments = Department.objects.published().select_related("government").only(*SUMMARY_FIELDS)
-    if kind:
-        departments = departments.filter(kind=kind)
-    paginator = Paginator(departments, page_size)
-    if page_number > paginator.num_pages:
+    if query.kind:
+        departments = departments.filter(kind=query.kind)
+    paginator = Paginator(departments, query.page_size)
+    if query.page > paginator.num_pages:
         # A well-formed number that names no page: nothing is at this address (404), as
         # for a slug that names no department; ``parameter`` still says which one.
         raise ApiError(
             404,
             "not_found",
             _("There is no page %(page)s for “page”; the last page is %(last)s.")
-            % {"page": page_number, "last": paginator.num_pages},
+            % {"page": query.page, "last": paginator.num_pages},
             parameter="page",
         )
-    page = paginator.page(page_number)
+    page = paginator.page(query.page)
     return json_response(
-        {
-            "count": paginator.count,
-            "page": page.number,
-            "page_size": page_size,
-            "num_pages": paginator.num_pages,
-            "next": page_link(request, page.next_page_number()) if page.has_next() else None,
-            "previous": (
+        schema.DepartmentList(
+            count=paginator.count,
+            page=page.number,
+            page_size=query.page_size,
+            num_pages=paginator.num_pages,
+            next=page_link(request, page.next_page_number()) if page.has_next() else None,
+            previous=(
                 page_link(request, page.previous_page_number()) if page.has_previous() else None
             ),
-            "lang": lang,
-            "results": [department_summary(request, department, lang) for department in page],
-        }
+            lang=query.lang,
+            results=[summary_fields(request, department, query.lang) for department in page],
+        )
     )
 
 
@@ -405,7 +397,7 @@ def page_link(request, number):
 @api_view
 def department_detail(request, slug):
     """One published department with its structure, in a fixed number of queries."""
-    lang = requested_language(request)
+    lang = read_query(request, schema.LanguageQuery).lang
     publication = documents.published(slug)
     if publication is None:
         raise ApiError(
@@ -414,17 +406,13 @@ def department_detail(request, slug):
             _("No published department has the slug “%(slug)s”.") % {"slug": echo(slug)},
         )
     page = StructurePage(publication.document, publication.government_names, lang)
-    return json_response(
-        {"lang": lang, **department_data(request, page, publication.live_from, lang)}
-    )
+    return json_response(detail_response(request, page, publication.live_from, lang))
 
 
 @api_view
 def openapi_json(request):
     """The OpenAPI 3.1 document that describes this API (in English)."""
-    from .openapi import openapi_document
-
-    response = json_response(openapi_document())
+    response = document_response(openapi_document())
     response["Content-Language"] = "en"
     return response
 

@@ -13,19 +13,28 @@ from django.urls import include, path, re_path
 from portal.page_cache import cached_page
 
 from . import api
+from .api_schema import LanguageQuery, ListQuery
 
+# The page cache keys each page by the parameters its query model reads.
 version_1 = [
     path(
         "departments/",
-        cached_page(api.department_list, query_parameters=["lang", "kind", "page", "page_size"]),
+        cached_page(api.department_list, query_parameters=ListQuery.model_fields),
     ),
     path(
         "departments/<slug:slug>/",
-        cached_page(api.department_detail, department_kwarg="slug", query_parameters=["lang"]),
+        cached_page(
+            api.department_detail,
+            department_kwarg="slug",
+            query_parameters=LanguageQuery.model_fields,
+        ),
     ),
     path(
         "openapi.json",
-        cached_page(api.openapi_json, lists_departments=False, query_parameters=["lang"]),
+        # (lang: the language of its error messages)
+        cached_page(
+            api.openapi_json, lists_departments=False, query_parameters=LanguageQuery.model_fields
+        ),
     ),
 ]
 

@@ -204,11 +204,15 @@ def test_document_vocabularies_come_from_the_code(openapi):
     assert parameters["lang"]["schema"]["enum"] == ["en", "zh-hans"]
     assert parameters["kind"]["schema"]["enum"] == DepartmentKind.values
     schemas = openapi["components"]["schemas"]
-    assert schemas["Contact"]["properties"]["kind"]["properties"]["code"]["enum"] == (
-        ContactKind.values
-    )
-    relation = schemas["AffiliatedUnit"]["properties"]["relation"]["properties"]["code"]
-    assert relation["enum"] == AffiliatedUnit.Relation.values
+
+    def code_of(name, field):
+        """The schema of the code of a {"code", "label"} property, through its $ref."""
+        coded = schemas[name]["properties"][field]["$ref"].rsplit("/", 1)[1]
+        return schemas[coded]["properties"]["code"]
+
+    assert code_of("Contact", "kind")["enum"] == ContactKind.values
+    assert code_of("AffiliatedUnit", "relation")["enum"] == AffiliatedUnit.Relation.values
+    assert code_of("DepartmentSummary", "kind")["enum"] == DepartmentKind.values
 
 
 # --- What the detail says -------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from departments.openapi import openapi_document
+from departments.api_document import openapi_document
 
 OPENAPI = "/api/v1/openapi.json"
 APPLICATION = get_wsgi_application()
