@@ -1,5 +1,5 @@
-from departments.forms import DepartmentChildForm
-from portal.admin import SortableTranslationInline
+from core.admin import SortableTranslationInline
+from core.forms import DepartmentChildForm
 
 from .models import Contact
 

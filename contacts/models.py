@@ -12,7 +12,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Department, DepartmentChild, choice_label
+from core.models import DepartmentChild, choice_label
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
 POSTCODE_PATTERN = re.compile(r"^[0-9]{6}$")
@@ -54,7 +54,7 @@ class Contact(DepartmentChild):
     """One contact detail of a department, labelled per language."""
 
     department = models.ForeignKey(
-        Department,
+        "departments.Department",
         verbose_name=_("department"),
         on_delete=models.CASCADE,
         related_name="contacts",

@@ -16,7 +16,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from contacts.admin import ContactInline
-from portal.admin import (
+from core.admin import (
     LanguageTabsAdmin,
     SortableTranslationInline,
     SortableTranslationStackedInline,

@@ -29,6 +29,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from pydantic import ValidationError
 
+from core.models import choice_label
+
 from . import api_schema as schema
 from . import documents
 from .api_document import openapi_document
@@ -40,7 +42,7 @@ from .api_schema import (
     PARAMETERS,
 )
 from .images import stored_renditions
-from .models import Department, DepartmentKind, choice_label
+from .models import Department, DepartmentKind
 from .structure_page import StructurePage
 
 ALLOWED_METHODS = ("GET", "HEAD")

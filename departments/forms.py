@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import ParentBoundInlineFormSet
+from core.admin import ParentBoundInlineFormSet
+from core.forms import DepartmentChildForm
 
-from .models import Department, Institution, generate_code, validate_handlers
+from .models import Department, Institution, validate_handlers
 
 
 class DepartmentForm(forms.ModelForm):
@@ -68,18 +69,6 @@ class InstitutionInlineFormSet(ParentBoundInlineFormSet):
             )
         else:
             field.queryset = Institution.objects.none()
-
-
-class DepartmentChildForm(forms.ModelForm):
-    """A row of a department's inline: an empty code is generated here, at validation.
-
-    The inline formset refuses two rows with the same (department, code); were
-    codes generated only when rows are saved, two new rows left empty would
-    both be "" at that check and be refused as duplicates.
-    """
-
-    def clean_code(self):
-        return self.cleaned_data["code"] or generate_code()
 
 
 class InstitutionForm(DepartmentChildForm):

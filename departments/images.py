@@ -26,7 +26,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, features
 
-from portal.text import large_number
+from core.text import large_number
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # What an upload may be, read from its header before any pixel is decoded, so that the

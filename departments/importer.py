@@ -73,7 +73,8 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from contacts.models import Contact, ContactKind
-from portal.text import large_number
+from core.models import generate_code
+from core.text import large_number
 
 from . import services
 from .models import (
@@ -84,7 +85,6 @@ from .models import (
     Institution,
     PublicationState,
     Responsibility,
-    generate_code,
 )
 
 ENGLISH = "en"

@@ -16,7 +16,6 @@ See ``departments.services`` for publishing.
 """
 
 import logging
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from modeltranslation.utils import build_localized_fieldname
+
+from core.models import DepartmentChild
 
 from .addresses import RESERVED_SLUGS, department_url
 from .images import generate_renditions
@@ -54,11 +55,6 @@ def require_alt_text(instance, field, message):
     }
     if missing:
         raise ValidationError(missing)
-
-
-def generate_code():
-    """A short, stable identifier for a child row an editor did not name."""
-    return secrets.token_hex(4)
 
 
 class TranslatedQuerySetManager(MultilingualManager):
@@ -121,18 +117,6 @@ class DepartmentKind(models.TextChoices):
     AFFILIATED = "affiliated", _("Directly affiliated institution")
     ADMINISTRATION = "administration", _("Departmental administration")
     PUBLIC_INSTITUTION = "public-institution", _("Directly affiliated public institution")
-
-
-def choice_label(choices, value):
-    """What ``get_FOO_display()`` gives for a value of a field with these ``choices``.
-
-    Django's method translates the label of every choice to find the value's
-    one; pages show such labels for every affiliated unit and contact.
-    """
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
 
 
 class PublicationState(models.TextChoices):
@@ -378,39 +362,6 @@ class Department(models.Model):
         for department in departments:
             groups[DepartmentKind(department.kind)].append(department)
         return [(kind.label, members) for kind, members in groups.items() if members]
-
-
-class DepartmentChildManager(models.Manager):
-    def get_by_natural_key(self, department_slug, code):
-        return self.get(department__slug=department_slug, department__draft__isnull=True, code=code)
-
-
-class DepartmentChild(models.Model):
-    """An ordered item of a department's page, addressed by (department, code)."""
-
-    code = models.SlugField(
-        _("code"),
-        max_length=60,
-        blank=True,
-        help_text=_("Stable identifier within the department; generated when left empty."),
-    )
-    sort_order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
-
-    objects = DepartmentChildManager()
-
-    class Meta:
-        abstract = True
-        ordering = ["sort_order", "pk"]
-
-    def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = generate_code()
-        super().save(*args, **kwargs)
-
-    def natural_key(self):
-        return self.department.natural_key() + (self.code,)
-
-    natural_key.dependencies = ["departments.department"]
 
 
 class Responsibility(DepartmentChild):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import pgettext
 
-from portal.text import join_list
+from core.text import join_list
 
 
 @dataclass

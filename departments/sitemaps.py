@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
 
-from portal.navigation import x_default_url
+from core.navigation import x_default_url
 
 from .addresses import department_url, department_urls
 from .models import Department

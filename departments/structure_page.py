@@ -17,11 +17,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext
 
 from contacts.models import ContactKind, contact_href, contact_label
-from portal.text import item_number, join_list, number_in_words, summary, without_lead_in
+from core.models import choice_label
+from core.text import item_number, join_list, number_in_words, summary, without_lead_in
 
 from .addresses import department_url
 from .documents import LANGUAGE_CODES, in_language
-from .models import AffiliatedUnit, DepartmentKind, choice_label
+from .models import AffiliatedUnit, DepartmentKind
 
 
 @dataclass(slots=True)

@@ -20,11 +20,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+from core.navigation import display_mode_toggle, language_versions, page_links
 from departments.images import responsive_image
 from departments.org_chart import organisation_chart
 from departments.structure_page import affiliated_units_sentence, routine_work_note
 from departments.structured_data import department_json_ld
-from portal.navigation import display_mode_toggle, language_versions, page_links
 
 
 def url(name, *args, **kwargs):

@@ -8,9 +8,9 @@ from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from core.display import display_mode
 from departments import api
 
-from .display import display_mode
 from .views import service_unavailable
 
 logger = logging.getLogger(__name__)

@@ -65,7 +65,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import set_response_etag
 
-from . import display
+from core import display
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 from django.views.static import serve
 
+from core import display
 from departments import api
 from departments.models import Government
-
-from . import display
 
 # How long a visitor (or a crawler, which then keeps the page indexed) is asked to wait.
 SERVICE_UNAVAILABLE_RETRY_SECONDS = 120

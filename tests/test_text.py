@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from portal.text import (
+from core.text import (
     item_number,
     join_list,
     large_number,

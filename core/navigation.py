@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal import display
+from core import display
 
 
 def language_versions(request):
