@@ -113,3 +113,39 @@ def test_the_longer_modules_still_exist(relative):
     # An entry left behind once its module was split would hide the next long module.
     path = ROOT / relative
     assert path.exists() and len(path.read_text().splitlines()) > MAX_LINES
+
+
+def own_private_names(tree):
+    """Private names a module defines itself: methods, class attributes, ``self._x = ...``."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+    return {name for name in names if name.startswith("_")}
+
+
+def test_no_private_attribute_of_django_or_a_library_is_used():
+    """ruff's SLF001 checks other objects' private attributes; this checks the ones a class
+    inherits: ``self._x`` or ``super()._x`` that the module itself never defines is a
+    library's internal (Django's documented ``_meta``, ``_state``, ``_default_manager`` and
+    ``_base_manager`` excepted)."""
+    allowed = {"_meta", "_state", "_default_manager", "_base_manager"}
+    found = []
+    for path in product_modules():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        own = own_private_names(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute) or not node.attr.startswith("_"):
+                continue
+            if node.attr.startswith("__") or node.attr in allowed:
+                continue
+            target = node.value
+            is_super = isinstance(target, ast.Call) and getattr(target.func, "id", "") == "super"
+            is_self = isinstance(target, ast.Name) and target.id in ("self", "cls")
+            if is_super or (is_self and node.attr not in own):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.attr}")
+    assert found == []

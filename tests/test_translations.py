@@ -55,11 +55,16 @@ def test_compiled_catalogue_matches_its_source():
         catalogue = gettext.GNUTranslations(compiled)
     stale = []
     for entry in po_entries():
-        msgid = entry["msgid"]
-        if "msgctxt" in entry:
-            msgid = f"{entry['msgctxt']}\x04{msgid}"
+        msgid, plural, context = entry["msgid"], entry.get("msgid_plural"), entry.get("msgctxt")
         expected = entry.get("msgstr") or entry.get("msgstr[0]")
-        compiled_text = catalogue._catalog.get(msgid) or catalogue._catalog.get((msgid, 0))
+        if plural and context:
+            compiled_text = catalogue.npgettext(context, msgid, plural, 1)
+        elif plural:
+            compiled_text = catalogue.ngettext(msgid, plural, 1)
+        elif context:
+            compiled_text = catalogue.pgettext(context, msgid)
+        else:
+            compiled_text = catalogue.gettext(msgid)
         if compiled_text != expected:
             stale.append(entry["msgid"])
     assert stale == []
