@@ -151,16 +151,21 @@ def in_page_order(children):
 CHILDREN = ("responsibilities", "institutions", "affiliated_units", "leaders", "contacts")
 
 
-def build(department):
-    """The document of a department (a draft or a publication), read from its rows.
-
-    Reads each kind of child once (``prefetch_related``).
-    """
-    department = (
-        Department.objects.select_related("government")
-        .prefetch_related(*CHILDREN, "institutions__routine_work_handled_by")
-        .get(pk=department.pk)
+def with_children(departments):
+    """The departments with what their documents hold, each kind of child read once for all
+    of them (``prefetch_related``)."""
+    return departments.select_related("government").prefetch_related(
+        *CHILDREN, "institutions__routine_work_handled_by"
     )
+
+
+def build(department):
+    """The document of a department (a draft or a publication), read from its rows."""
+    return from_rows(with_children(Department.objects.filter(pk=department.pk)).get())
+
+
+def from_rows(department):
+    """The document of a department read with ``with_children``."""
     children = {name: in_page_order(getattr(department, name).all()) for name in CHILDREN}
     handlers = {
         institution.pk: [
@@ -274,10 +279,15 @@ def outdated(queryset):
 
 
 def rebuild_outdated(using="default"):
-    """Rebuild every publication's document that is missing or of another version."""
-    pks = list(outdated(Department.objects.using(using)).values_list("pk", flat=True))
-    for pk in pks:
-        rebuild(pk, using=using)
+    """Rebuild every publication's document that is missing or of another version, a batch
+    of publications at a time."""
+    publications = Department.objects.using(using)
+    pks = list(outdated(publications).values_list("pk", flat=True))
+    for start in range(0, len(pks), REBUILD_BATCH):
+        batch = list(with_children(publications.filter(pk__in=pks[start : start + REBUILD_BATCH])))
+        for publication in batch:
+            publication.document = stored(from_rows(publication))
+        publications.bulk_update(batch, ["document"])
     return len(pks)
 
 
