@@ -829,7 +829,10 @@ class Run:
             say(f"Starting {name} on 127.0.0.1:{port}")
             argv = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"]
             log = self.folder / f"gunicorn-{port}.log"
-            self.servers.start(name, argv, {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, log)
+            env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+            process = self.servers.start(name, argv, env, log)
+            if port == self.uncached_port:
+                self.uncached_master = process
         nginx_folder = self.folder / "nginx"
         nginx_folder.mkdir(mode=0o755)
         config = nginx_config(
@@ -856,7 +859,7 @@ class Run:
     def start_base_server(self):
         """A gunicorn of the base commit, configured as the uncached one: production mode,
         page cache off, its own deploy/gunicorn.conf.py with the same number of workers."""
-        workers = settled_worker_count(self.servers.running[0][1].pid)
+        workers = settled_worker_count(self.uncached_master.pid)
         if not workers:
             raise StackError("the uncached gunicorn has no workers")
         base = self.base
@@ -1027,7 +1030,9 @@ class Run:
         if self.base:
             tasks = self.base.file("bench/app_tasks.py")
             if tasks.exists() and "time-publish" in tasks.read_text():
-                sides.append(("base", self.base.short, self.base_env, self.base.path))
+                # As this code's below: a publisher's process has the page cache on.
+                env = {**self.base_env, "PAGE_CACHE_SECONDS": str(PAGE_CACHE_SECONDS)}
+                sides.append(("base", self.base.short, env, self.base.path))
             else:
                 say(f"{self.base.short}'s bench/app_tasks.py has no time-publish: not timed")
         sides.append(("new", "this code", self.env, BASE_DIR))
