@@ -31,6 +31,8 @@ PROFILED_PAGES = {
     "search": "/en/search/?q=police",
     # ?q=公安: Chinese is searched by other indexes than English.
     "search, Chinese": "/zh-hans/search/?q=%E5%85%AC%E5%AE%89",
+    "API list": "/api/v1/departments/?lang=en",
+    "API detail": "/api/v1/departments/public-security/?lang=en",
 }
 
 
@@ -130,6 +132,8 @@ def time_publish(args):
     What a publisher waits for in the admin, less the admin's own page: the
     publication, then (with STATIC_PUBLISHING_ROOT) re-rendering the static pages
     it changes, which runs once the transaction commits, before publish() returns.
+    benchmark.py reads the "publish() N: M ms" lines, of this file and of an older
+    checkout's (--compare-with): keep their form.
     """
     from departments.models import Department
     from departments.services import publish

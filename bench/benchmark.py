@@ -2,10 +2,14 @@
 whitenoise, nginx and the statically published pages, with N departments.
 
     .venv/bin/python bench/benchmark.py [--departments 5000] [--duration 15] [--load-duration 60]
+        [--compare-with COMMIT [--compare-rounds 8]]
 
 In one run it builds everything in temporary places (a fresh PostgreSQL database
 ``portal_bench``, Redis database 3, temporary folders), measures, prints a report and
-removes everything again, also on Ctrl-C or an error. It is a report, not a test: a missed
+removes everything again, also on Ctrl-C or an error. With ``--compare-with``, the code of
+another commit gets the same in a temporary git worktree (database ``portal_bench_base``,
+Redis database 4, its own gunicorn), and the uncached structure page of both is measured
+in alternating rounds. It is a report, not a test: a missed
 target prints FAIL and the exit status stays 0; it is 1 only when the stack does not start
 or a request fails (non-2xx/3xx answer or socket error). All traffic goes to 127.0.0.1.
 See bench/README.md for what is measured and why.
@@ -21,9 +25,11 @@ import selectors
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -39,6 +45,8 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 DATABASE = "portal_bench"
+# With --compare-with, the base commit's database is the run's name plus this.
+BASE_DATABASE_SUFFIX = "_base"
 # Whole-page cache lifetime of the cached instance (PAGE_CACHE_SECONDS): longer than a run.
 PAGE_CACHE_SECONDS = 600
 
@@ -51,10 +59,18 @@ LOAD_CONNECTIONS = 64
 WRK_TIMEOUT = "10s"
 WARM_UP_SECONDS = 2
 
-# Targets (see bench/README.md).
-RATIO_TARGET = 0.8
-UNCACHED_TARGET = 500  # requests/s
+# Targets (issue 19's; see bench/README.md).
+CACHED_RATIO_TARGET = 1.0  # Django's page cache / whitenoise, the same bytes
+PUBLISHED_RATIO_TARGET = 0.9  # statically published page / nginx, the same bytes
+AGAINST_BASE_TARGET = 0.9  # uncached structure page, new / base commit (--compare-with)
+PUBLISH_TARGET_MS = 200  # median of what a publisher waits for in publish()
 VISIBLE_TARGET = 1.0  # seconds after publish() returned
+STRUCTURE_PAGE_QUERIES = 1
+# An earlier absolute target of the uncached page; what it leaves per request is the
+# yardstick of "the uncached page, step by step".
+UNCACHED_TARGET = 500  # requests/s
+# publish() timed this many times in each checkout (app_tasks.py time-publish).
+PUBLISH_REPEAT = 7
 # The generator: GENERATOR_TARGET seconds (with Django's start-up) for this many departments.
 GENERATOR_TARGET = 60
 GENERATOR_TARGET_COUNT = 5000
@@ -251,13 +267,13 @@ class Servers:
     def __init__(self):
         self.running = []
 
-    def start(self, name, argv, env, log):
+    def start(self, name, argv, env, log, cwd=BASE_DIR):
         with open(log, "wb") as output:
             # A session of its own: a Ctrl-C in the terminal reaches this script only,
             # which then stops the servers in order.
             process = subprocess.Popen(
                 argv,
-                cwd=BASE_DIR,
+                cwd=cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
@@ -304,13 +320,13 @@ def wait_until_serving(servers, port, path, timeout=60):
     raise StackError(f"Nothing served http://127.0.0.1:{port}{path} within {timeout} s ({last}).")
 
 
-def run_task(what, argv, env, timeout, echo=False):
+def run_task(what, argv, env, timeout, echo=False, cwd=BASE_DIR):
     """Runs a command to completion; its output is shown when it fails (or with ``echo``)."""
     started = time.monotonic()
     try:
         result = subprocess.run(
             argv,
-            cwd=BASE_DIR,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -330,11 +346,12 @@ def run_task(what, argv, env, timeout, echo=False):
 
 
 def manage(*args):
+    """A manage.py command, run in the checkout that is the task's working directory."""
     return [PYTHON, "manage.py", *args]
 
 
-def app_task(*args):
-    return [PYTHON, str(BENCH_DIR / "app_tasks.py"), *args]
+def app_task(*args, checkout=BASE_DIR):
+    return [PYTHON, str(checkout / "bench" / "app_tasks.py"), *args]
 
 
 # --- Tools and services ------------------------------------------------------------
@@ -362,16 +379,16 @@ def ensure_tools():
         raise StackError("wrk or nginx still missing after apt-get install")
 
 
-def recreate_database(server_url):
+def recreate_database(server_url, name):
     with psycopg.connect(server_url + "/postgres", autocommit=True) as connection:
         # FORCE: a previous run that was killed may have left connections behind.
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
 
 
-def drop_database(server_url):
+def drop_database(server_url, name):
     with psycopg.connect(server_url + "/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 # --- nginx -------------------------------------------------------------------------
@@ -481,6 +498,101 @@ end
 """
 
 
+# --- The base commit (--compare-with) ----------------------------------------------
+
+
+def worker_pids(master_pid):
+    """The processes whose parent is ``master_pid`` (a gunicorn master's workers)."""
+    workers = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        if int(text[text.rindex(")") + 2 :].split()[1]) == master_pid:
+            workers.append(int(entry.name))
+    return workers
+
+
+def settled_worker_count(master_pid, expected=None, timeout=15):
+    """How many workers a gunicorn master has once it has forked them (a few tenths of a
+    second apart): ``expected`` of them, or without it the same number for a second."""
+    deadline = time.monotonic() + timeout
+    count, since = len(worker_pids(master_pid)), time.monotonic()
+    while time.monotonic() < deadline:
+        if count and (count == expected or (expected is None and time.monotonic() - since >= 1)):
+            break
+        time.sleep(0.2)
+        latest = len(worker_pids(master_pid))
+        if latest != count:
+            count, since = latest, time.monotonic()
+    return count
+
+
+def git(*args, timeout=120):
+    """A git command in this checkout's repository; its output, or StackError."""
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise StackError(f"git {' '.join(args)}: {error}") from error
+    if result.returncode != 0:
+        raise StackError(f"git {' '.join(args)} failed:\n{result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+class BaseCheckout:
+    """Another commit's code in a temporary ``git worktree``: what the new code is
+    measured against. It runs with this checkout's interpreter (the same .venv)."""
+
+    def __init__(self, commit):
+        self.requested = commit
+        self.commit = None
+        self.path = None
+
+    def resolve(self):
+        """The full commit name, before anything is built (a typo stops the run at once)."""
+        if not re.fullmatch(r"[\w./^~@{}-]+", self.requested) or self.requested.startswith("-"):
+            raise StackError(f"--compare-with {self.requested!r} does not name a commit")
+        try:
+            self.commit = git("rev-parse", "--verify", "--quiet", f"{self.requested}^{{commit}}")
+        except StackError as error:
+            raise StackError(
+                f"--compare-with {self.requested}: no such commit in {BASE_DIR}'s repository"
+            ) from error
+        self.short = self.commit[:7]
+        self.subject = git("log", "-1", "--format=%s", self.commit)
+
+    def add(self, folder):
+        """Checks the commit out in ``folder`` (inside the run's temporary folder)."""
+        say(f"Checking out {self.short} in a git worktree ({folder})")
+        self.path = folder
+        git("worktree", "add", "--detach", "--quiet", str(folder), self.commit)
+
+    def file(self, relative):
+        return self.path / relative
+
+    def remove(self):
+        """Removes the worktree and git's record of it (after its servers stopped)."""
+        if self.path is None:
+            return
+        try:
+            git("worktree", "remove", "--force", str(self.path))
+        except StackError:
+            # Half-created (interrupted) or already gone: remove the files, then the record.
+            shutil.rmtree(self.path, ignore_errors=True)
+            git("worktree", "prune")
+        self.path = None
+
+
 # --- The run -----------------------------------------------------------------------
 
 
@@ -489,6 +601,11 @@ class Run:
         self.args = args
         self.server_url = loopback_only(args.postgres, "PostgreSQL").rstrip("/")
         self.redis_url = loopback_only(args.redis, "Redis")
+        self.database = args.database
+        self.base = BaseCheckout(args.compare_with) if args.compare_with else None
+        if self.base:
+            self.base_database = self.database + BASE_DATABASE_SUFFIX
+            self.base_redis_url = loopback_only(args.compare_redis, "Redis")
         self.servers = Servers()
         self.folder = None
         self.results = {}
@@ -497,6 +614,9 @@ class Run:
     # Each step says what it does; the figures are collected in self.results.
 
     def prepare(self):
+        if self.base:
+            self.base.resolve()
+            say(f"Comparing with {self.base.short} ({self.base.subject})")
         ensure_tools()
         self.folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
         # nginx's workers (www-data when run as root) must read the files below.
@@ -507,9 +627,11 @@ class Run:
         for folder in (self.static_root, self.media_root, self.published_root):
             folder.mkdir(mode=0o755)
         ports = set()
-        while len(ports) < 4:
+        while len(ports) < 5:
             ports.add(free_port())
-        self.uncached_port, self.cached_port, self.steps_port, self.nginx_port = ports
+        self.uncached_port, self.cached_port, self.steps_port, self.nginx_port, self.base_port = (
+            ports
+        )
         env = {
             name: value
             for name, value in os.environ.items()
@@ -520,7 +642,7 @@ class Run:
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="false",
-            DATABASE_URL=f"{self.server_url}/{DATABASE}",
+            DATABASE_URL=f"{self.server_url}/{self.database}",
             REDIS_URL=self.redis_url,
             STATIC_ROOT=str(self.static_root),
             MEDIA_ROOT=str(self.media_root),
@@ -537,8 +659,58 @@ class Run:
 
         say(f"Redis {self.redis_url}: flushing that database")
         redis.Redis.from_url(self.redis_url, socket_timeout=5).flushdb()
-        say(f"PostgreSQL: creating the database {DATABASE}")
-        recreate_database(self.server_url)
+        say(f"PostgreSQL: creating the database {self.database}")
+        recreate_database(self.server_url, self.database)
+        if self.base:
+            self.prepare_base()
+
+    def prepare_base(self):
+        """The base commit's checkout and its own database, Redis database and folders.
+
+        Its settings are those of the uncached gunicorn, with its own places: it shares
+        nothing with the new code but the servers (PostgreSQL, Redis) and the .venv.
+        """
+        self.base.add(self.folder / "base-code")
+        base_folder = self.folder / "base"
+        self.base_static_root = base_folder / "static"
+        for folder in (base_folder, self.base_static_root, base_folder / "media"):
+            folder.mkdir(mode=0o755)
+        self.base_env = {
+            **self.uncached_env,
+            "DATABASE_URL": f"{self.server_url}/{self.base_database}",
+            "REDIS_URL": self.base_redis_url,
+            "STATIC_ROOT": str(self.base_static_root),
+            "MEDIA_ROOT": str(base_folder / "media"),
+            # publish() re-renders the static pages it changes there, as today's code does
+            # in production (what a publisher waits for).
+            "STATIC_PUBLISHING_ROOT": str(base_folder / "published"),
+        }
+        say(f"Checking that the code of {self.base.short} starts with this .venv")
+        try:
+            run_task(
+                f"manage.py check of {self.base.short}",
+                manage("check"),
+                self.base_env,
+                300,
+                cwd=self.base.path,
+            )
+        except StackError as error:
+            lines = [line for line in str(error).splitlines() if line.strip()]
+            raise StackError(
+                f"the code of {self.base.short} does not start with {PYTHON}: {lines[-1]}\n"
+                "(its requirements may differ from this checkout's; the comparison needs both "
+                "to run in the same .venv). Its last lines:\n" + "\n".join(lines[-12:])
+            ) from error
+        if self.base_redis_url == self.redis_url:
+            say(
+                "WARNING: --compare-redis is --redis: the two codes share Redis keys (keep "
+                "them apart for a run whose figures count)"
+            )
+        else:
+            say(f"Redis {self.base_redis_url}: flushing that database")
+            redis.Redis.from_url(self.base_redis_url, socket_timeout=5).flushdb()
+        say(f"PostgreSQL: creating the database {self.base_database}")
+        recreate_database(self.server_url, self.base_database)
 
     def build_site(self):
         n = self.args.departments
@@ -595,13 +767,38 @@ class Run:
         shutil.copyfile(published_page, self.static_root / "bench-published.html")
         self.page_bytes = (self.static_root / "bench-page.html").read_bytes()
         self.published_bytes = published_page.read_bytes()
+        if self.base:
+            self.build_base_site()
 
-    def collect_static(self):
+    def build_base_site(self):
+        """The same site with the base commit's code, built by that code's own commands."""
+        n = self.args.departments
+        base, env = self.base, self.base_env
+        say(f"{base.short}: migrating {self.base_database}")
+        command = manage("migrate", "--noinput", "-v", "0")
+        run_task(f"migrate ({base.short})", command, env, 600, cwd=base.path)
+        self.collect_static(env, base.path, warning_key="base_collectstatic_warning")
+        say(f"{base.short}: loading the seed (load_initial_data)")
+        command = manage("load_initial_data")
+        run_task(f"load_initial_data ({base.short})", command, env, 300, cwd=base.path)
+        generator = base.file("bench/generate_departments.py")
+        if not generator.exists():
+            raise StackError(
+                f"{base.short} has no bench/generate_departments.py to fill its database"
+            )
+        say(f"{base.short}: generating {n} departments with its own generate_departments.py")
+        command = [PYTHON, str(generator), "--count", str(n)]
+        _output, seconds = run_task(
+            f"generate_departments ({base.short})", command, env, 900, echo=True, cwd=base.path
+        )
+        self.results["base_generate_seconds"] = seconds
+
+    def collect_static(self, env=None, checkout=BASE_DIR, warning_key="collectstatic_warning"):
+        env = env or self.env
         say("Collecting static files (collectstatic)")
         try:
-            run_task(
-                "collectstatic", manage("collectstatic", "--noinput", "-v", "0"), self.env, 600
-            )
+            command = manage("collectstatic", "--noinput", "-v", "0")
+            run_task("collectstatic", command, env, 600, cwd=checkout)
         except StackError as error:
             if "could not be found" not in str(error):
                 raise
@@ -609,12 +806,13 @@ class Run:
             reason = next(
                 (line for line in str(error).splitlines() if "could not be found" in line), ""
             )
-            self.results["collectstatic_warning"] = reason.strip()
+            self.results[warning_key] = reason.strip()
             say(
                 "WARNING: collectstatic fails in production mode "
                 f"({reason.strip()}); collecting with bench/app_tasks.py's tolerant storage"
             )
-            run_task("collectstatic (tolerant)", app_task("collectstatic"), self.env, 600)
+            command = app_task("collectstatic", checkout=checkout)
+            run_task("collectstatic (tolerant)", command, env, 600, cwd=checkout)
 
     def profile(self):
         output, _seconds = run_task(
@@ -631,7 +829,10 @@ class Run:
             say(f"Starting {name} on 127.0.0.1:{port}")
             argv = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"]
             log = self.folder / f"gunicorn-{port}.log"
-            self.servers.start(name, argv, {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, log)
+            env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+            process = self.servers.start(name, argv, env, log)
+            if port == self.uncached_port:
+                self.uncached_master = process
         nginx_folder = self.folder / "nginx"
         nginx_folder.mkdir(mode=0o755)
         config = nginx_config(
@@ -652,6 +853,37 @@ class Run:
         for port in (self.uncached_port, self.cached_port, self.steps_port, self.nginx_port):
             wait_until_serving(self.servers, port, self.page_path)
         self.check_answers()
+        if self.base:
+            self.start_base_server()
+
+    def start_base_server(self):
+        """A gunicorn of the base commit, configured as the uncached one: production mode,
+        page cache off, its own deploy/gunicorn.conf.py with the same number of workers."""
+        workers = settled_worker_count(self.uncached_master.pid)
+        if not workers:
+            raise StackError("the uncached gunicorn has no workers")
+        base = self.base
+        name = f"gunicorn of {base.short} (page cache off)"
+        say(f"Starting {name} on 127.0.0.1:{self.base_port}, {workers} workers")
+        env = {
+            **self.base_env,
+            "GUNICORN_BIND": f"127.0.0.1:{self.base_port}",
+            "GUNICORN_WORKERS": str(workers),
+        }
+        argv = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"]
+        log = self.folder / f"gunicorn-{self.base_port}-base.log"
+        master = self.servers.start(name, argv, env, log, cwd=base.path)
+        wait_until_serving(self.servers, self.base_port, self.page_path)
+        status, body = http_get(self.base_port, self.page_path)
+        if status != 200:
+            raise StackError(f"{name}: {self.page_path} answered {status}")
+        self.results["base_page_size"] = len(body)
+        self.results["base_workers"] = settled_worker_count(master.pid, expected=workers)
+        self.results["workers"] = workers
+        same_config = (BASE_DIR / "deploy" / "gunicorn.conf.py").read_bytes() == base.file(
+            "deploy/gunicorn.conf.py"
+        ).read_bytes()
+        self.results["same_gunicorn_conf"] = same_config
 
     def check_answers(self):
         """Each measured address answers 200 with the expected bytes, before any load."""
@@ -732,6 +964,11 @@ class Run:
         ]
 
     def measure_one(self, key, label, port, url_path):
+        figures = self.measure_address(label, port, url_path)
+        self.results[key] = figures
+        return key, label, figures
+
+    def measure_address(self, label, port, url_path):
         """wrk on one address; repeated (bounded) when other work disturbed it."""
         duration = self.args.duration
         url = f"http://127.0.0.1:{port}{url_path}"
@@ -751,9 +988,71 @@ class Run:
             )
             self.wait_for_quiet(self.deadline)
         figures["attempts"] = attempt
-        self.results[key] = figures
         self.note_errors(label, figures)
-        return key, label, figures
+        return figures
+
+    def compare_with_base(self):
+        """The uncached structure page of the base commit and of this code, in turn.
+
+        Rounds of one measurement each, the base commit's first, so that a change of the
+        machine's speed during the run (other work, heat) falls on both alike; the
+        per-round ratios say how steady the comparison was.
+        """
+        base = self.base
+        rounds = []
+        say(
+            f"Against {base.short}: {self.args.compare_rounds} rounds of the uncached "
+            f"structure page, {base.short}'s then this code's"
+        )
+        # Waits for quiet (bounded) as before the first measurements, with a new deadline.
+        self.deadline = time.monotonic() + self.args.wait_for_quiet
+        self.wait_for_quiet(self.deadline)
+        for number in range(1, self.args.compare_rounds + 1):
+            label = f"round {number}, {base.short} uncached (gunicorn)"
+            old = self.measure_address(label, self.base_port, self.page_path)
+            label = f"round {number}, this code uncached (gunicorn)"
+            new = self.measure_address(label, self.uncached_port, self.page_path)
+            ratio = new["rps"] / old["rps"] if old["rps"] else float("inf")
+            say(f"  round {number}: {old['rps']:.0f} vs {new['rps']:.0f} req/s, {ratio:.2f}x")
+            rounds.append({"base": old, "new": new, "ratio": ratio})
+        self.results["against_base"] = rounds
+
+    def time_publishing(self):
+        """What a publisher waits for in publish(), in each checkout (app_tasks time-publish).
+
+        A generated department other than those measured and published during the load
+        test; the base commit's with its own app_tasks.py, in its own database.
+        """
+        n = self.args.departments
+        slug = f"bench-{max(1, n * 3 // 4):04d}"
+        self.results["publish_slug"] = slug
+        sides = []
+        if self.base:
+            tasks = self.base.file("bench/app_tasks.py")
+            if tasks.exists() and "time-publish" in tasks.read_text():
+                # As this code's below: a publisher's process has the page cache on.
+                env = {**self.base_env, "PAGE_CACHE_SECONDS": str(PAGE_CACHE_SECONDS)}
+                sides.append(("base", self.base.short, env, self.base.path))
+            else:
+                say(f"{self.base.short}'s bench/app_tasks.py has no time-publish: not timed")
+        sides.append(("new", "this code", self.env, BASE_DIR))
+        for key, name, env, checkout in sides:
+            say(f"Timing publish() of {slug}, {PUBLISH_REPEAT} times, {name}")
+            command = app_task(
+                "time-publish", slug, "--repeat", str(PUBLISH_REPEAT), checkout=checkout
+            )
+            before = self.outside_cpu()
+            started = time.monotonic()
+            output, _seconds = run_task(f"time-publish ({name})", command, env, 900, cwd=checkout)
+            share = self.outside_cpu_share(before, time.monotonic() - started)
+            timings = [float(ms) for ms in re.findall(r"publish\(\) \d+: ([\d.]+) ms", output)]
+            if len(timings) != PUBLISH_REPEAT:
+                raise StackError(f"time-publish ({name}) printed no timings:\n{output[-2000:]}")
+            self.results[f"publish_ms_{key}"] = {
+                "timings": timings,
+                "median": statistics.median(timings),
+                "outside_cpu": share,
+            }
 
     def outside_cpu(self):
         own = [os.getpid()] + [process.pid for _name, process, _log in self.servers.running]
@@ -891,8 +1190,9 @@ class Run:
             f"{r.get('busy_after', 0):.0%} after "
             f"({'BUSY: other work competed with the servers' if busy else 'quiet machine'})"
         )
-        if "collectstatic_warning" in r:
-            print(f"WARNING: production collectstatic failed: {r['collectstatic_warning']}")
+        for key in ("collectstatic_warning", "base_collectstatic_warning"):
+            if key in r:
+                print(f"WARNING: production collectstatic failed: {r[key]}")
         print(
             f"Generator: {r['generate_seconds']:.1f} s (with Django start-up);  publish_static "
             f"--all: {r['publish_static_seconds']:.0f} s for {r['published_files']} files, then "
@@ -912,46 +1212,88 @@ class Run:
             f"{'sock.err':>8} {'other CPU':>9}"
         )
         for _key, label, figures in self.measurements:
-            retried = f" ({figures['attempts']} tries)" if figures["attempts"] > 1 else ""
-            print(
-                f"  {label:42} {figures['rps']:7.0f} {figures['p50']:7.2f} {figures['p99']:8.2f} "
-                f"{figures['non_2xx_3xx']:7} {figures['socket_errors']:8} "
-                f"{figures['outside_cpu']:9.0%}{retried}"
-            )
+            print(self.wrk_line(label, figures))
         print(
             "  (other CPU: share of the machine used meanwhile by processes outside the stack;"
             f" over {DISTURBED_SHARE:.0%}, a measurement is repeated)"
         )
+        self.report_steps()
+        if "load" in r:
+            self.report_load_test()
+        self.report_queries()
+        if "against_base" in r:
+            self.report_against_base()
+        self.report_publishing()
         print()
-        checks = [
-            (
-                "Django page cache / whitenoise",
-                r["cached"]["rps"] / r["whitenoise"]["rps"],
-                f">= {RATIO_TARGET}",
-                r["cached"]["rps"] / r["whitenoise"]["rps"] >= RATIO_TARGET,
-            ),
-            (
-                "Published page / nginx static file",
-                r["published"]["rps"] / r["nginx_static"]["rps"],
-                f">= {RATIO_TARGET}",
-                r["published"]["rps"] / r["nginx_static"]["rps"] >= RATIO_TARGET,
-            ),
-            (
-                "Uncached structure page, req/s",
-                r["uncached"]["rps"],
-                f">= {UNCACHED_TARGET}",
-                r["uncached"]["rps"] >= UNCACHED_TARGET,
-            ),
-        ]
+        print("Targets (issue 19):")
+        for label, value, target, passed in self.checks():
+            verdict = "PASS" if passed else "FAIL"
+            print(f"  {label:52} {value:>9}  target {target:9} {verdict}")
+        if not self.base:
+            print(
+                "  (the uncached page against today's code: run with --compare-with COMMIT, "
+                "see bench/README.md)"
+            )
+        print()
+        if self.errors:
+            print("ERRORS (exit status 1):")
+            for error in self.errors:
+                print("  " + error)
+        else:
+            print("No request failed.")
+
+    @staticmethod
+    def wrk_line(label, figures):
+        retried = f" ({figures['attempts']} tries)" if figures["attempts"] > 1 else ""
+        return (
+            f"  {label:42} {figures['rps']:7.0f} {figures['p50']:7.2f} {figures['p99']:8.2f} "
+            f"{figures['non_2xx_3xx']:7} {figures['socket_errors']:8} "
+            f"{figures['outside_cpu']:9.0%}{retried}"
+        )
+
+    def checks(self):
+        """(label, value, target, passed) of each target, values and targets as text."""
+        r = self.results
+        checks = []
+
+        def ratio(label, value, target):
+            checks.append((label, f"{value:.2f}", f">= {target}", value >= target))
+
         if self.args.departments == GENERATOR_TARGET_COUNT:
-            checks.insert(
-                0,
+            seconds = r["generate_seconds"]
+            checks.append(
                 (
                     f"Generator, {GENERATOR_TARGET_COUNT} departments, s",
-                    r["generate_seconds"],
+                    f"{seconds:.1f}",
                     f"< {GENERATOR_TARGET}",
-                    r["generate_seconds"] < GENERATOR_TARGET,
-                ),
+                    seconds < GENERATOR_TARGET,
+                )
+            )
+        if "against_base" in r:
+            ratio(
+                f"Uncached page, this code / {self.base.short} (median ratio)",
+                statistics.median(row["ratio"] for row in r["against_base"]),
+                AGAINST_BASE_TARGET,
+            )
+        ratio(
+            "Django page cache / whitenoise",
+            r["cached"]["rps"] / r["whitenoise"]["rps"],
+            CACHED_RATIO_TARGET,
+        )
+        ratio(
+            "Published page / nginx static file",
+            r["published"]["rps"] / r["nginx_static"]["rps"],
+            PUBLISHED_RATIO_TARGET,
+        )
+        if "publish_ms_new" in r:
+            median = r["publish_ms_new"]["median"]
+            checks.append(
+                (
+                    f"publish() median of {PUBLISH_REPEAT}, ms",
+                    f"{median:.0f}",
+                    f"< {PUBLISH_TARGET_MS}",
+                    median < PUBLISH_TARGET_MS,
+                )
             )
         # A page is visible from the moment a request for it gets the new content: the
         # sending time of the first poll that showed it (its answer may have waited in a
@@ -961,43 +1303,80 @@ class Run:
             checks.append(
                 (
                     f"Publication visible via {name}, s",
-                    seconds,
+                    f"{seconds:.2f}",
                     f"< {VISIBLE_TARGET}",
                     seconds < VISIBLE_TARGET,
                 )
             )
-        print("Targets:")
-        for label, value, target, passed in checks:
-            print(f"  {label:44} {value:9.2f}  target {target:8} {'PASS' if passed else 'FAIL'}")
-        self.report_steps()
         if "load" in r:
-            load = r["load"]
-            print()
-            print(
-                f"Load test through nginx: wrk -t{THREADS} -c{LOAD_CONNECTIONS} "
-                f"-d{self.args.load_duration}s over {len(r['load_paths'])} addresses"
+            failed = r["load"]["non_2xx_3xx"] + r["load"]["socket_errors"]
+            checks.append(
+                ("Load test during a publish, failed requests", str(failed), "0", not failed)
             )
-            print(
-                f"  {load['requests']} requests, {load['rps']:.0f} req/s, "
-                f"p50 {load['p50']:.2f} ms, p99 {load['p99']:.2f} ms, "
-                f"{load['non_2xx_3xx']} non-2xx/3xx, "
-                f"{load['socket_errors']} socket errors, other CPU {load['outside_cpu']:.0%}  "
-                f"{'PASS' if not (load['non_2xx_3xx'] or load['socket_errors']) else 'FAIL'}"
+        one, many = r["profile_1"]["pages"], r["profile_n"]["pages"]
+        count = r["profile_n"]["published_departments"]
+        structure = many["structure page"]["queries"]
+        checks.append(
+            (
+                f"Structure page queries ({count} published)",
+                str(structure),
+                f"{STRUCTURE_PAGE_QUERIES}",
+                structure == STRUCTURE_PAGE_QUERIES,
             )
-            print(
-                f"  publish() of {self.marked_slug} in another process took "
-                f"{r['visibility']['publish_seconds']:.2f} s (re-rendering its pages and the "
-                "lists that changed)"
+        )
+        for name, page in many.items():
+            if name == "structure page":
+                continue
+            before = one[name]["queries"]
+            checks.append(
+                (
+                    f"{name[0].upper()}{name[1:]} queries, 1 and {count} published",
+                    f"{before} / {page['queries']}",
+                    "equal",
+                    before == page["queries"],
+                )
             )
-            for name, seen in r["visibility"]["visible"].items():
-                if seen:
-                    print(
-                        f"  first answer with the change via {name}: poll {seen['polls']}, sent "
-                        f"{seen['sent']:.3f} s and answered {seen['answered']:.3f} s after "
-                        "publish() returned"
-                    )
+        checks.append(
+            (
+                "Uncached structure page, req/s (earlier target)",
+                f"{r['uncached']['rps']:.0f}",
+                f">= {UNCACHED_TARGET}",
+                r["uncached"]["rps"] >= UNCACHED_TARGET,
+            )
+        )
+        return checks
+
+    def report_load_test(self):
+        r = self.results
+        load = r["load"]
         print()
-        one, many = r["profile_1"], r["profile_n"]
+        print(
+            f"Load test through nginx: wrk -t{THREADS} -c{LOAD_CONNECTIONS} "
+            f"-d{self.args.load_duration}s over {len(r['load_paths'])} addresses"
+        )
+        print(
+            f"  {load['requests']} requests, {load['rps']:.0f} req/s, "
+            f"p50 {load['p50']:.2f} ms, p99 {load['p99']:.2f} ms, "
+            f"{load['non_2xx_3xx']} non-2xx/3xx, "
+            f"{load['socket_errors']} socket errors, other CPU {load['outside_cpu']:.0%}  "
+            f"{'PASS' if not (load['non_2xx_3xx'] or load['socket_errors']) else 'FAIL'}"
+        )
+        print(
+            f"  publish() of {self.marked_slug} in another process took "
+            f"{r['visibility']['publish_seconds']:.2f} s (re-rendering its pages and the "
+            "lists that changed)"
+        )
+        for name, seen in r["visibility"]["visible"].items():
+            if seen:
+                print(
+                    f"  first answer with the change via {name}: poll {seen['polls']}, sent "
+                    f"{seen['sent']:.3f} s and answered {seen['answered']:.3f} s after "
+                    "publish() returned"
+                )
+
+    def report_queries(self):
+        one, many = self.results["profile_1"], self.results["profile_n"]
+        print()
         print(
             f"Queries and median render time in-process (page cache off), "
             f"{one['published_departments']} vs {many['published_departments']} "
@@ -1015,13 +1394,78 @@ class Run:
                 f"  {name:16} {page['queries']:8} {other['queries']:8} {page['median_ms']:9.1f} "
                 f"{other['median_ms']:9.1f}  {same}"
             )
+
+    def report_against_base(self):
+        r = self.results
+        base = self.base
+        rounds = r["against_base"]
         print()
-        if self.errors:
-            print("ERRORS (exit status 1):")
-            for error in self.errors:
-                print("  " + error)
-        else:
-            print("No request failed.")
+        print(f"Against {base.short} ({textwrap.shorten(base.subject, 80, placeholder=' …')})")
+        conf = (
+            "the same deploy/gunicorn.conf.py"
+            if r["same_gunicorn_conf"]
+            else "ITS OWN deploy/gunicorn.conf.py, which differs from this checkout's"
+        )
+        print(
+            f"  its own git worktree, database {self.base_database} filled by its own "
+            f"generate_departments.py ({r['base_generate_seconds']:.1f} s), gunicorn with {conf}, "
+            f"{r['base_workers']} workers (this code's: {r['workers']}), page cache off"
+        )
+        print(
+            f"  {self.page_path}: {r['base_page_size']} bytes from {base.short}, "
+            f"{r['page_size']} from this code"
+        )
+        print(
+            f"  Uncached structure page, wrk -t{THREADS} -c{CONNECTIONS} -d{self.args.duration}s "
+            f"each, {len(rounds)} rounds, {base.short} first in each:"
+        )
+        print(
+            f"  {'':42} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} {'non-2xx':>7} "
+            f"{'sock.err':>8} {'other CPU':>9}"
+        )
+        for number, row in enumerate(rounds, start=1):
+            print(self.wrk_line(f"round {number}, {base.short}", row["base"]))
+            print(self.wrk_line(f"round {number}, this code", row["new"]))
+            print(f"  {'':42} {'':7} this code / {base.short}: {row['ratio']:.2f}")
+        old = statistics.median(row["base"]["rps"] for row in rounds)
+        new = statistics.median(row["new"]["rps"] for row in rounds)
+        ratios = [row["ratio"] for row in rounds]
+        median = statistics.median(ratios)
+        verdict = "PASS" if median >= AGAINST_BASE_TARGET else "FAIL"
+        print(f"  medians: {base.short} {old:.0f} req/s, this code {new:.0f} req/s")
+        print(
+            f"  this code / {base.short}, median of the rounds' ratios: {median:.2f} "
+            f"(rounds {min(ratios):.2f}-{max(ratios):.2f})  target >= {AGAINST_BASE_TARGET}  "
+            f"{verdict}"
+        )
+
+    def report_publishing(self):
+        r = self.results
+        sides = []
+        if "publish_ms_base" in r:
+            sides.append((self.base.short, r["publish_ms_base"]))
+        if "publish_ms_new" in r:
+            sides.append(("this code", r["publish_ms_new"]))
+        if not sides:
+            return
+        print()
+        print(
+            f"publish() of {r['publish_slug']} as a publisher waits for it "
+            f"(app_tasks.py time-publish, {PUBLISH_REPEAT} times, static publishing on):"
+        )
+        for name, figures in sides:
+            timings = " ".join(f"{ms:.0f}" for ms in figures["timings"])
+            print(
+                f"  {name:12} median {figures['median']:6.0f} ms  ({timings} ms; other CPU "
+                f"{figures['outside_cpu']:.0%})"
+            )
+        if self.base and "publish_ms_base" not in r:
+            print(f"  {self.base.short}: not timed (its app_tasks.py has no time-publish)")
+        new = r.get("publish_ms_new", {}).get("median", float("inf"))
+        print(
+            f"  target: this code's median < {PUBLISH_TARGET_MS} ms  "
+            f"{'PASS' if new < PUBLISH_TARGET_MS else 'FAIL'}"
+        )
 
     def report_steps(self):
         """What each step of the uncached page costs: the machine's time per request."""
@@ -1057,14 +1501,30 @@ class Run:
 
     def cleanup(self):
         self.servers.stop_all()
-        for what, action in [
-            (f"drop the database {DATABASE}", lambda: drop_database(self.server_url)),
+        actions = [
+            (
+                f"drop the database {self.database}",
+                lambda: drop_database(self.server_url, self.database),
+            ),
             (
                 "flush the Redis database",
                 lambda: redis.Redis.from_url(self.redis_url, socket_timeout=5).flushdb(),
             ),
-            ("remove the temporary folder", self.remove_folder),
-        ]:
+        ]
+        if self.base:
+            actions += [
+                (
+                    f"drop the database {self.base_database}",
+                    lambda: drop_database(self.server_url, self.base_database),
+                ),
+                (
+                    "flush the base commit's Redis database",
+                    lambda: redis.Redis.from_url(self.base_redis_url, socket_timeout=5).flushdb(),
+                ),
+                (f"remove the git worktree of {self.base.requested}", self.base.remove),
+            ]
+        actions.append(("remove the temporary folder", self.remove_folder))
+        for what, action in actions:
             try:
                 action()
             except Exception as error:  # noqa: BLE001 - clean up the rest regardless
@@ -1095,6 +1555,29 @@ def main(argv=None):
         metavar="SECONDS",
         help="before measuring, wait up to this long for other work on the machine to end (0)",
     )
+    parser.add_argument(
+        "--database",
+        default=DATABASE,
+        help=f"PostgreSQL database to create and drop ({DATABASE}; the base commit's: "
+        f"this name + {BASE_DATABASE_SUFFIX})",
+    )
+    parser.add_argument(
+        "--compare-with",
+        metavar="COMMIT",
+        help="also measure the uncached structure page and publish() of this commit's code "
+        "(a temporary git worktree), in alternating rounds (off)",
+    )
+    parser.add_argument(
+        "--compare-rounds",
+        type=int,
+        default=8,
+        help="rounds of the comparison, each one measurement of each code (8)",
+    )
+    parser.add_argument(
+        "--compare-redis",
+        default="redis://127.0.0.1:6379/4",
+        help="Redis database of the base commit's code, to use and flush",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.departments <= 99999:
         parser.error("--departments must be between 1 and 99999")
@@ -1102,6 +1585,11 @@ def main(argv=None):
         parser.error("--duration must be 1-600 s and --load-duration 2-1800 s")
     if not 0 <= args.wait_for_quiet <= 3600:
         parser.error("--wait-for-quiet must be 0-3600 s")
+    if not 1 <= args.compare_rounds <= 50:
+        parser.error("--compare-rounds must be between 1 and 50")
+    # The name goes into SQL (CREATE DATABASE), unquoted.
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", args.database):
+        parser.error("--database must be a lower-case SQL name of at most 41 characters")
 
     # A `kill` stops the run like Ctrl-C: through the cleanup below.
     signal.signal(signal.SIGTERM, interrupt)
@@ -1114,6 +1602,9 @@ def main(argv=None):
         run.start_stack()
         run.measure()
         run.load_test()
+        if run.base:
+            run.compare_with_base()
+        run.time_publishing()
         run.report()
         status = 1 if run.errors else 0
         if run.errors:
