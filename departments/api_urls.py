@@ -10,9 +10,10 @@ HTML pages. The views reverse each other by the view itself.
 
 from django.urls import include, path, re_path
 
-from portal.page_cache import cached_page
+from core.pages import cached_page
 
 from . import api
+from .pages import SOURCE
 
 version_1 = [
     path(
@@ -21,11 +22,13 @@ version_1 = [
     ),
     path(
         "departments/<slug:slug>/",
-        cached_page(api.department_detail, department_kwarg="slug", query_parameters=["lang"]),
+        cached_page(
+            api.department_detail, page_of=SOURCE, key_kwarg="slug", query_parameters=["lang"]
+        ),
     ),
     path(
         "openapi.json",
-        cached_page(api.openapi_json, lists_departments=False, query_parameters=["lang"]),
+        cached_page(api.openapi_json, lists=(), query_parameters=["lang"]),
     ),
 ]
 

@@ -8,7 +8,8 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Departments")
 
     def ready(self):
-        from . import revisions, signals, snapshots  # noqa: F401 - connects the receivers
+        from . import pages, revisions, signals, snapshots  # noqa: F401 - connects the receivers
 
         revisions.register()
+        pages.register()
         post_migrate.connect(snapshots.refresh_after_migrate, sender=self)
