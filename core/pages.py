@@ -13,6 +13,12 @@ apps whose pages it delivers:
   site's own pages, by URL name, and what else makes two pages of one address
   differ (the display mode).
 
+The announcement is sent inside the transaction of the change, not on its commit:
+the page cache's new versions are rows that must commit, or roll back, with the change
+itself, so that no cache (Redis losing writes, restarting from an old snapshot) can
+serve a page older than it. A receiver that acts outside the database (re-rendering
+the published files) waits for the commit itself (``transaction.on_commit``).
+
 Every page shows the site (settings, governments): a site-wide change changes them
 all. A page of one key (``page_of``) shows that key's publication; a page that lists
 a source (``lists``) shows every key of it.
