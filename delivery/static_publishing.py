@@ -396,12 +396,12 @@ class StaticPublisher:
         return REMOVED
 
     def refresh(self, source, keys):
-        """After a change of ``keys`` of ``source``: their pages and the site pages that
+        """After a change of ``keys`` of ``source``: their pages, then the site pages that
         list the source, each written only if it changed."""
         report = PublishingReport()
         with self.locked():
-            self.place_site_pages(report, listing=source.name)
             self.place_keys(source, sorted(set(keys)), report)
+            self.place_site_pages(report, listing=source.name)
         return report
 
     def publish_site(self, rewrite=False, leave_stale_to_django=False):

@@ -5,12 +5,17 @@ the task, once its transaction has committed; ``manage.py db_worker`` renders. T
 tests commit, as requests in production do.
 """
 
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -106,3 +111,56 @@ def test_a_scheduled_publication_queues_a_rerendering_for_its_moment(published_r
     Department.objects.scheduled().update(live_from=timezone.now())
     run_worker()
     assert "Department of Public Safety" in (published_root / EN_PAGE).read_text()
+
+
+# --- The worker of deploy/worker.sh, in its own process --------------------------------------
+
+
+@pytest.fixture
+def running_worker(published_root):
+    """``manage.py db_worker --interval 0.2`` (deploy/worker.sh) on the test database."""
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.skip("another process reads the test database: PostgreSQL")
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TASKS_IMMEDIATE": "false",
+        "STATIC_PUBLISHING_ROOT": str(published_root.parent),
+        "SITE_URL": "http://127.0.0.1:8000",
+    }
+    argv = [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload"]
+    worker = subprocess.Popen(
+        [*argv, "--no-startup-delay"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        started = time.monotonic()
+        for line in worker.stdout:
+            if "Starting worker" in line:
+                break
+            assert time.monotonic() - started < 60, "the worker did not start"
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_the_worker_command_renders_what_a_publication_queued(
+    running_worker, published_root, seed_draft
+):
+    page = published_root / EN_PAGE
+    rename_and_publish(seed_draft, "Department of Public Safety")
+    # How soon is a figure of bench/benchmark.py (which runs the same command); here,
+    # only that it happens, in the worker's own process.
+    returned = time.monotonic()
+    while DBTaskResult.objects.get().status != "SUCCESSFUL":
+        assert time.monotonic() - returned < 30, "the worker did not run the task"
+        time.sleep(0.05)
+    assert "Department of Public Safety" in page.read_text()
+    assert "Department of Public Safety" in (published_root / DIRECTORY_PAGE).read_text()
