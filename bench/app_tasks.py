@@ -130,8 +130,9 @@ def time_publish(args):
     """Renames a department's draft and publishes it, --repeat times; prints publish()'s times.
 
     What a publisher waits for in the admin, less the admin's own page: the
-    publication, then (with STATIC_PUBLISHING_ROOT) re-rendering the static pages
-    it changes, which runs once the transaction commits, before publish() returns.
+    publication and, with STATIC_PUBLISHING_ROOT, queueing the re-rendering of the
+    static pages it changes once the transaction commits (a worker renders them; with
+    TASKS_IMMEDIATE=true they are rendered before publish() returns).
     benchmark.py reads the "publish() N: M ms" lines, of this file and of an older
     checkout's (--compare-with): keep their form.
     """

@@ -262,7 +262,8 @@ def tail(path, lines=30):
 
 
 class Servers:
-    """The long-running processes of a run (gunicorn, nginx), stopped in reverse order."""
+    """The long-running processes of a run (gunicorn, the task worker, nginx), stopped in
+    reverse order."""
 
     def __init__(self):
         self.running = []
@@ -760,7 +761,7 @@ class Run:
             str(self.static_root / "bench-page.html"),
         )
         run_task("render the benchmark page", render, self.uncached_env, 120)
-        # The pages are in the site/ folder of STATIC_PUBLISHING_ROOT (portal.static_publishing).
+        # The pages are in the site/ folder of STATIC_PUBLISHING_ROOT (delivery.static_publishing).
         published_page = self.published_root / "site" / self.page_path.strip("/") / "index.html"
         if not published_page.exists():
             raise StackError(f"publish_static did not write {published_page}")
@@ -833,6 +834,11 @@ class Run:
             process = self.servers.start(name, argv, env, log)
             if port == self.uncached_port:
                 self.uncached_master = process
+        # The task worker of deploy/worker.sh: it writes the published files a publication
+        # queues (the ones load_initial_data queued before the stack ran come first).
+        say("Starting the task worker (manage.py db_worker)")
+        worker = manage("db_worker", "--interval", "0.2", "--no-reload", "--no-startup-delay")
+        self.servers.start("db_worker", worker, self.env, self.folder / "db_worker.log")
         nginx_folder = self.folder / "nginx"
         nginx_folder.mkdir(mode=0o755)
         config = nginx_config(

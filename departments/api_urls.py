@@ -10,10 +10,11 @@ HTML pages. The views reverse each other by the view itself.
 
 from django.urls import include, path, re_path
 
-from portal.page_cache import cached_page
+from core.pages import cached_page
 
 from . import api
 from .api_schema import LanguageQuery, ListQuery
+from .pages import SOURCE
 
 # The page cache keys each page by the parameters its query model reads.
 version_1 = [
@@ -25,16 +26,15 @@ version_1 = [
         "departments/<slug:slug>/",
         cached_page(
             api.department_detail,
-            department_kwarg="slug",
+            page_of=SOURCE,
+            key_kwarg="slug",
             query_parameters=LanguageQuery.model_fields,
         ),
     ),
     path(
         "openapi.json",
         # (lang: the language of its error messages)
-        cached_page(
-            api.openapi_json, lists_departments=False, query_parameters=LanguageQuery.model_fields
-        ),
+        cached_page(api.openapi_json, lists=(), query_parameters=LanguageQuery.model_fields),
     ),
 ]
 

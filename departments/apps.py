@@ -8,7 +8,8 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Departments")
 
     def ready(self):
-        from . import documents, revisions, signals  # noqa: F401 - connects the receivers
+        from . import documents, pages, revisions, signals  # noqa: F401 - connects the receivers
 
         revisions.register()
+        pages.register()
         post_migrate.connect(documents.rebuild_after_migrate, sender=self)

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
-from portal import page_cache, static_publishing
+from core import pages
 
 from . import documents
 from .models import AffiliatedUnit, Department, Institution, Leader, Responsibility
+from .pages import SOURCE
 
 
 class PublishingError(Exception):
@@ -180,11 +181,10 @@ def cancel_scheduled_publication(draft, *, user=None):
 def public_pages_changed(slugs):
     """The public pages of these departments, and every list of departments, have changed.
 
-    Cached copies are invalidated on every server, then the static pages are
-    re-rendered, in that order once the transaction commits.
+    Announced inside the transaction of the change: delivery's page versions commit
+    with it, and its re-rendering of the published files is queued once it commits.
     """
-    page_cache.invalidate(page_cache.DEPARTMENTS, *map(page_cache.department_topic, slugs))
-    static_publishing.refresh_on_commit(slugs)
+    pages.announce_change(SOURCE, slugs)
 
 
 def mark_changed(draft):

@@ -1,29 +1,26 @@
 """Changes that reach the public pages without going through departments.services."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from portal import page_cache, static_publishing
-from portal.models import SiteSettings
+from core import pages
 
 from .models import Department, Government
+from .pages import SOURCE
 
 
-@receiver(post_delete, sender=Department)
+@receiver(pre_delete, sender=Department)
 def department_deleted(sender, instance, **kwargs):
-    # Publishing deletes superseded publications, and deleting a draft deletes its
-    # publications: their pages (and lists naming them) must not be served from a cache.
-    page_cache.invalidate(page_cache.DEPARTMENTS, page_cache.department_topic(instance.slug))
+    # Deleting a draft deletes its publications, whose addresses may be older slugs; their
+    # pages (and the lists naming them) go with it. Publications deleted on their own
+    # are deleted by departments.services, which announces what changed.
     if instance.is_draft:
-        static_publishing.refresh_on_commit([instance.slug])
+        slugs = {instance.slug, *instance.publications.values_list("slug", flat=True)}
+        pages.announce_change(SOURCE, slugs)
 
 
 @receiver(post_save, sender=Government)
 @receiver(post_delete, sender=Government)
-@receiver(post_save, sender=SiteSettings)
-@receiver(post_delete, sender=SiteSettings)
-def site_changed(sender, instance, raw=False, **kwargs):
-    # The site's name, footer and the government's name are on every page.
-    page_cache.invalidate(page_cache.SITE)
-    if not raw:
-        static_publishing.refresh_on_commit(everything=True)
+def government_changed(sender, instance, **kwargs):
+    # A government's name is on every page (the site is named after one).
+    pages.announce_site_change()

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from portal.page_cache import cached_page
+from core.pages import cached_page
 
 from . import views
 from .feeds import PublishedDepartmentsFeed
+from .pages import SOURCE
 
 app_name = "departments"
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("feed/", cached_page(PublishedDepartmentsFeed()), name="feed"),
     path(
         "<slug:slug>/",
-        cached_page(views.DepartmentDetailView.as_view(), department_kwarg="slug"),
+        cached_page(views.DepartmentDetailView.as_view(), page_of=SOURCE, key_kwarg="slug"),
         name="department_detail",
     ),
     path("<slug:slug>/preview/", views.DepartmentPreviewView.as_view(), name="department_preview"),

@@ -11,6 +11,9 @@ FORWARDED_ALLOW_IPS       proxies whose X-Forwarded-* headers are trusted (defau
 Django's TRUSTED_PROXIES (the proxies whose X-Forwarded-For names the client, for the
 sign-in lockout) lists the same nginx addresses, plus the load balancer's in front of it:
 see deploy/nginx.conf and the README.
+
+Beside gunicorn, with the same environment, runs the task worker that re-renders the
+published pages after a publication: deploy/worker.sh (manage.py db_worker).
 """
 
 import multiprocessing

@@ -7,4 +7,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the portal's system checks
+        from core import display, pages
+
+        from . import checks, signals  # noqa: F401 - registers checks, receivers
+
+        # The site's own pages in portal.urls, published as files like the departments'.
+        pages.register_site_pages("home", "government", "search", "display_settings", "api_docs")
+        pages.register_site_pages("sitemap", "robots_txt", localized=False)
+        pages.register_variant(display.display_mode)

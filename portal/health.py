@@ -8,7 +8,7 @@ application server or the database down; the public never learns how the databas
 
 - 200 ``{"status": "ok", "database": "ok", "cache": "ok"}``;
 - 200 with ``"status": "degraded"`` and ``"cache": "unavailable"`` while Redis is down:
-  pages are still served, uncached (portal.page_cache);
+  pages are still served, uncached (delivery.page_cache);
 - 503 with ``"status": "unavailable"`` and ``"database": "unavailable"`` while the database
   does not answer: no page that is not cached or published can be served.
 """

@@ -1,9 +1,7 @@
-"""Site-wide settings that editors change in the admin, and the public pages' versions."""
+"""Site-wide settings that editors change in the admin."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from . import page_cache
 
 
 class SiteSettings(models.Model):
@@ -62,30 +60,5 @@ class SiteSettings(models.Model):
 
     @classmethod
     def current(cls):
-        """The settings as the public pages show them: ``load()``, kept by each process
-        until an edit invalidates the site's pages (``portal.page_cache.held``).
-
-        Shared by every request the process serves: read it, never change it.
-        """
-        return page_cache.held(page_cache.SITE, cls.load)
-
-
-class PageVersion(models.Model):
-    """The version of what a group of public pages shows: a *topic* of ``portal.page_cache``.
-
-    A random token, replaced in the same transaction as the publication, withdrawal
-    or edit that changes those pages, so that it can neither be lost nor come back
-    when the cache (Redis) loses writes or restarts from an old snapshot. A topic
-    without a row has the empty version.
-    """
-
-    topic = models.CharField(_("topic"), max_length=150, primary_key=True)
-    token = models.CharField(_("token"), max_length=32)
-
-    class Meta:
-        verbose_name = _("page version")
-        verbose_name_plural = _("page versions")
-        ordering = ["topic"]
-
-    def __str__(self):
-        return f"{self.topic}: {self.token}"
+        """The settings as the public pages show them (one query)."""
+        return cls.load()

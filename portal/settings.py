@@ -97,9 +97,16 @@ INSTALLED_APPS = [
     "csp",
     # Counts failed admin sign-ins and locks the username/address pair out.
     "axes",
+    # Background tasks (Django 6's Tasks framework, backported): the re-rendering of the
+    # published files after a publication (delivery.tasks), and the database backend's
+    # table of queued tasks.
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "departments",
     "contacts",
+    # The page cache and static publishing: they listen to core.pages, never to an app.
+    "delivery",
 ]
 
 # How long browsers and proxies may keep a public page before asking again.
@@ -115,7 +122,7 @@ MIDDLEWARE = [
     # ETag from the content, Last-Modified from the views: 304 for an unchanged page.
     "django.middleware.http.ConditionalGetMiddleware",
     # Whole public pages from the shared cache, as early as possible: a hit skips the rest.
-    "portal.page_cache.PageCacheMiddleware",
+    "delivery.page_cache.PageCacheMiddleware",
     "portal.middleware.PublicCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -196,10 +203,10 @@ CACHES = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "portal.cache.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         # An unreachable Redis must cost a page milliseconds, not the worker's timeout:
-        # portal.page_cache then serves pages uncached for a few seconds and logs it.
+        # delivery.page_cache then serves pages uncached for a few seconds and logs it.
         "OPTIONS": {
             "socket_connect_timeout": env_number("REDIS_TIMEOUT_SECONDS", 0.25, float),
             "socket_timeout": env_number("REDIS_TIMEOUT_SECONDS", 0.25, float),
@@ -209,15 +216,21 @@ if os.environ.get("REDIS_URL"):
 # Whether every process serving the site shares one cache: Redis, or the single process of
 # the development server. The page cache is on by default only then: without Redis each
 # worker would render and keep its own copy of every page. (What invalidates pages, their
-# versions, is in the database, seen by every process: portal.page_cache.)
+# versions, is in the database, seen by every process: delivery.page_cache.)
 CACHE_IS_SHARED = bool(os.environ.get("REDIS_URL")) or not PRODUCTION
-# How long a whole public page stays in the cache (portal.page_cache); 0 turns it off.
+# How long a whole public page stays in the cache (delivery.page_cache); 0 turns it off.
 # Publishing invalidates the affected pages at once, so this only bounds how long an
 # unused page takes space.
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 600 if CACHE_IS_SHARED else 0)
-# How long each process trusts the page versions it read from the database before asking
-# again: a publication on another server shows there within this time.
-PAGE_CACHE_VERSION_CHECK_SECONDS = env_number("PAGE_CACHE_VERSION_CHECK_SECONDS", 0.5, float)
+
+# Background tasks (delivery.tasks). In production, a task is a row in the database that
+# a worker runs: `manage.py db_worker` (README, "Production deployment"). Elsewhere, and
+# with TASKS_IMMEDIATE=true, a task runs as soon as it is enqueued, in the process that
+# enqueues it: `make run` and the tests need no worker.
+if env_bool("TASKS_IMMEDIATE", default=not PRODUCTION):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -274,7 +287,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-# Static publishing (portal.static_publishing): `manage.py publish_static` writes every
+# Static publishing (delivery.static_publishing): `manage.py publish_static` writes every
 # public page here, and publishing re-renders the pages it changes; nginx serves them.
 # Unset, nothing is written on publishing. SITE_URL is the public address the pages name.
 STATIC_PUBLISHING_ROOT = os.environ.get("STATIC_PUBLISHING_ROOT", "").strip() or None

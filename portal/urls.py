@@ -5,24 +5,24 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from core.pages import cached_page
 from departments.api import ApiDocsView
 from departments.sitemaps import SITEMAPS, sitemap
 from departments.views import SearchView
 
 from . import views
-from .page_cache import cached_page
 
 handler400 = views.bad_request
 handler404 = views.page_not_found
 handler403 = views.permission_denied
 
-# Public pages are marked cached_page: whole pages in the shared cache (portal.page_cache).
+# Public pages are marked cached_page: whole pages in the shared cache (delivery.page_cache).
 # Public pages carry their language in the path (/en/..., /zh-hans/...); a
 # visit to / is redirected by LocaleMiddleware after the browser's language.
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For crawlers, language-neutral: the sitemap lists every language's pages.
-    path("robots.txt", cached_page(views.robots_txt, lists_departments=False), name="robots_txt"),
+    path("robots.txt", cached_page(views.robots_txt, lists=()), name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
@@ -40,7 +40,7 @@ urlpatterns += i18n_patterns(
         "display/",
         cached_page(
             views.DisplaySettingsView.as_view(),
-            lists_departments=False,
+            lists=(),
             query_parameters=["mode", "next"],
         ),
         name="display_settings",

@@ -6,10 +6,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from delivery.page_cache import database_outage, last_read, outage
 from departments.models import Department, Government
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish
-from portal.page_cache import database_outage, local_pages, outage
 from tests.redis_server import RedisServer
 
 
@@ -20,7 +20,7 @@ def empty_cache():
 
     def reset():
         cache.clear()
-        local_pages.clear()
+        last_read.clear()
         outage.reset()
         database_outage.reset()
 
@@ -38,7 +38,7 @@ def redis_server(tmp_path, settings):
     server.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": server.url,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
@@ -62,7 +62,7 @@ def redis_down(settings):
     """The production cache backend, pointed at a Redis that is not there."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             # Nothing listens on port 1.
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},

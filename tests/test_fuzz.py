@@ -116,7 +116,7 @@ EVERY_PAGE = [f"/{lang}/{path}" for lang in ("en", "zh-hans") for path in PUBLIC
 def parameters_read_at(path):
     """The query parameters the view at ``path`` is given, or None if it is given them all.
 
-    Cached pages are handed only the parameters they declare (portal.page_cache): any
+    Cached pages are handed only the parameters they declare (delivery.page_cache): any
     other is dropped before the view runs, whatever it holds."""
     with translation.override(translation.get_language_from_path(path) or "en"):
         view = resolve(path).func

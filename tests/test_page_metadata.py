@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from delivery.static_publishing import StaticPublisher
 from departments.views import DepartmentListView
-from portal.static_publishing import StaticPublisher
 
 HOST = "http://testserver"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from delivery import static_publishing
 from departments.models import Department
 from departments.services import publish, withdraw
-from portal import static_publishing
 from portal.models import SiteSettings
 from tests.conftest import load_published_seed
 from tests.nginx import fetch, free_port, running_nginx
@@ -314,18 +314,33 @@ def test_site_settings_rerender_every_page(
             assert "A footer on every published page" in (published_root / page).read_text()
 
 
-def test_a_site_change_leaves_to_django_the_pages_it_has_no_time_to_rerender(
-    client, seed, published_root, django_capture_on_commit_callbacks, monkeypatch
+class WorkerStopped(BaseException):
+    """The worker's process ends (a release restarts it), whatever the task was doing."""
+
+
+def test_a_site_change_takes_the_old_pages_off_before_rendering_them_again(
+    client, seed, published_root, django_capture_on_commit_callbacks
 ):
     call_command("publish_static", verbosity=0)
-    monkeypatch.setattr(static_publishing, "SITE_CHANGE_RENDER_SECONDS", 0)
+    publish_page = static_publishing.StaticPublisher.publish
+
+    def publish_until_a_department(publisher, path, rewrite=True):
+        if path == EN_URL:
+            raise WorkerStopped
+        return publish_page(publisher, path, rewrite=rewrite)
+
     row = SiteSettings.load()
     row.footer_text_en = "A footer on every published page"
-    with django_capture_on_commit_callbacks(execute=True):
+    stopping = mock.patch.object(
+        static_publishing.StaticPublisher, "publish", publish_until_a_department
+    )
+    with stopping, django_capture_on_commit_callbacks(execute=True):
         row.save()
-    # Never the old footer: the site's pages are rendered, the department's removed.
+    # Never the old footer: the site's pages are rendered, the department's were removed
+    # before the worker stopped on its way to rendering them again.
     assert "A footer on every published page" in (published_root / "en/index.html").read_text()
     assert not (published_root / EN_PAGE).exists()
+    assert not (published_root / ZH_PAGE).exists()
     call_command("publish_static", verbosity=0)
     assert "A footer on every published page" in (published_root / EN_PAGE).read_text()
     assert_files_are_what_django_serves(client, published_root)

@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, CommandError
 
-from portal import page_cache
-from portal.static_publishing import StaticPublisher, StaticPublishingError
+from delivery import page_cache
+from delivery.static_publishing import StaticPublisher, StaticPublishingError
 
 
 class Command(BaseCommand):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wrote {report.written} page(s) to {publisher.pages_root}, {report.unchanged} "
-                f"rendered unchanged; {report.departments_up_to_date} department(s) already "
+                f"rendered unchanged; {report.keys_up_to_date} department(s) already "
                 f"current; {report.removed} page(s) left to the application."
             )
         )

@@ -7,29 +7,31 @@ and a missing file is never wrong: Django then serves the page live. The
 publisher's own files (the manifest and the lock) are kept beside ``site/``,
 out of the folder nginx serves.
 
-What is rendered when:
+Which pages exist it learns from ``core.pages``: the site pages the apps
+registered, by URL name, and the pages of each *source* kept one per key (a
+department's structure page, by slug). What is rendered when:
 
-- Publishing, withdrawing or deleting a department (:func:`refresh_on_commit`,
-  once the transaction has committed, in the editor's request): the
-  department's own pages, and the site pages that list departments (directory,
-  feed, sitemap, ...). Each site page is rendered and its file replaced only if
-  its bytes changed; pages that name no department are left alone.
+- A change of some keys of a source (``delivery.tasks``, on the commit of a
+  publication, withdrawal or deletion, in a worker): those keys' pages, and the
+  site pages that list the source (directory, feed, sitemap, ...). Each site
+  page is rendered and its file replaced only if its bytes changed; pages that
+  list no source are left alone.
 - ``manage.py publish_static`` (:meth:`StaticPublisher.publish_site`): the
-  pages of each department whose files are missing or were rendered from
-  another publication, or under another *site fingerprint* (the site's
-  address, its settings and the governments, which every page shows); the
-  pages of departments no longer published are removed; every site page is
-  rendered and written if it changed. The *manifest* (``.manifest.json`` beside
-  ``site/``) records which publication and fingerprint each department's
-  files were rendered from, so a run when little changed renders little.
+  pages of each key whose files are missing or were rendered from another
+  version (publication), or under another *site fingerprint* (the site's
+  address, and the version of the ``site`` topic of ``delivery.page_cache``,
+  which every change of the site settings or a government replaces); the pages
+  of keys no longer public are removed; every site page is rendered and written
+  if it changed. The *manifest* (``.manifest.json`` beside ``site/``) records
+  which version and fingerprint each key's files were rendered from, so a run
+  when little changed renders little.
 - ``manage.py publish_static --all``: every page rendered and written, for a
   release: templates, translations, static files and code change pages in
   ways the manifest cannot see.
-- A change of the site settings or a government changes the fingerprint:
-  every page is brought up to date as ``publish_static`` would, for at most
-  ``SITE_CHANGE_RENDER_SECONDS`` in the editor's request; the pages of
-  departments not re-rendered by then are removed (left to Django) until the
-  next ``publish_static``.
+- A change every page shows (the site settings, a government): every page is
+  brought up to date as ``publish_static`` would, in a worker; the out-of-date
+  pages of keys are removed first (left to Django, which renders them afresh)
+  and written again batch by batch.
 
 Pages are rendered through the whole Django stack in-process, as an anonymous
 visitor in the standard display mode, at ``settings.SITE_URL`` (absolute links
@@ -37,14 +39,15 @@ and the sitemap must name the public address, not the server's). Each file is
 written to a temporary name in its folder and renamed over the old one, which
 is atomic: a reader gets the old file or the new one, never half of one.
 
-A lock file keeps two publishers (two application servers, or the command and
-the admin) from interleaving. A long run takes it for a batch of
-``BATCH_SIZE`` departments at a time, reading their state under it, so that a
-publication in the admin waits for one batch, not for the whole run.
+A lock file keeps two publishers (two workers, or the command and a worker)
+from interleaving. A long run takes it for a batch of ``BATCH_SIZE`` keys at a
+time, reading their state under it, so that the re-rendering after a
+publication waits for one batch, not for the whole run.
 
 A page whose content will change by itself at a scheduled publication's
 ``live_from`` is not written (and its old file is removed): Django serves it,
-and switches on time. ``publish_static`` writes it again once it is live.
+and switches on time. The task that the scheduled publication queued for that
+moment (or ``publish_static``) writes it again once it is live.
 """
 
 import fcntl
@@ -65,14 +68,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.signals import setting_changed
-from django.db import transaction
 from django.dispatch import receiver
 from django.http.request import validate_host
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
+from core import pages
+
 from . import page_cache
+from .models import PageVersion
 
 logger = logging.getLogger(__name__)
 
@@ -86,26 +91,11 @@ INDEX_FILES = {
 PAGES_FOLDER = "site"
 LOCK_FILE = ".publishing.lock"
 MANIFEST_FILE = ".manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
-# Departments rendered per hold of the lock by a long run: 20 pages, about
-# half a second, which is what a publication in the admin may have to wait.
+# Keys rendered per hold of the lock by a long run: 20 pages, about half a
+# second, which is what the re-rendering after a publication may have to wait.
 BATCH_SIZE = 10
-# How long a change of the site settings or a government may re-render
-# department pages in the editor's request (gunicorn stops a request after 30 s).
-SITE_CHANGE_RENDER_SECONDS = 5
-
-# The pages that are not one department's, by URL name.
-LOCALIZED_SITE_PAGES = [
-    "home",
-    "government",
-    "departments:department_list",
-    "departments:feed",
-    "search",
-    "display_settings",
-    "api_docs",
-]
-LANGUAGE_NEUTRAL_SITE_PAGES = ["sitemap", "robots_txt"]
 
 WRITTEN = "written"
 UNCHANGED = "unchanged"
@@ -141,44 +131,37 @@ def language_codes():
 @dataclass(frozen=True)
 class SitePage:
     path: str
-    lists_departments: bool
+    # The names of the sources every key of which the page shows.
+    lists: tuple
 
 
 def site_pages():
-    """The pages that list departments or belong to the site, in every language."""
-    pages = []
-    for code in language_codes():
-        with translation.override(code):
-            pages += [site_page(reverse(name)) for name in LOCALIZED_SITE_PAGES]
-    return pages + [site_page(reverse(name)) for name in LANGUAGE_NEUTRAL_SITE_PAGES]
+    """The site pages the apps registered (``core.pages``), in every language."""
+    found = []
+    for name, localized in pages.site_page_names():
+        if not localized:
+            found.append(site_page(reverse(name)))
+            continue
+        for code in language_codes():
+            with translation.override(code):
+                found.append(site_page(reverse(name)))
+    return found
 
 
 def site_page(path):
-    # What the page cache is told the view shows (portal.page_cache.cached_page):
-    # a page that names no department cannot change when one is published.
-    lists_departments = page_cache.DEPARTMENTS in page_cache.topics_of(resolve(path))
-    return SitePage(path, lists_departments)
+    # What the page cache is told the view shows (core.pages.cached_page): a page that
+    # lists no source cannot change when a key of one is published.
+    return SitePage(path, pages.listed_sources(resolve(path).func))
 
 
 @functools.cache
 def previous_layout_names():
     """The first part of every published page's path: its language, or its own name."""
     names = set(language_codes())
-    for name in LANGUAGE_NEUTRAL_SITE_PAGES:
-        names.add(reverse(name).strip("/").split("/")[0])
+    for name, localized in pages.site_page_names():
+        if not localized:
+            names.add(reverse(name).strip("/").split("/")[0])
     return sorted(names)
-
-
-def department_paths(slugs):
-    """``{slug: [path of its page in each language]}``."""
-    from departments.addresses import department_urls
-
-    paths = {slug: [] for slug in slugs}
-    for code in language_codes():
-        with translation.override(code):
-            for slug, path in zip(slugs, department_urls(slugs), strict=True):
-                paths[slug].append(path)
-    return paths
 
 
 def file_for(root, path, content_type):
@@ -235,90 +218,77 @@ def has_content(target, content):
 def site_fingerprint(site_url):
     """A digest of what every page shows besides its own content.
 
-    The public address (in links and the sitemap), the site settings (footer, the
-    government the site is named after) and the governments (their names are on every
-    page).
+    The public address (in links and the sitemap), and the version of the ``site``
+    topic, which every change of what every page shows replaces (the site settings,
+    the governments; ``manage.py clear_page_cache`` too).
     """
-    from departments.models import Government
-
-    from .models import SiteSettings
-
-    shown_everywhere = [
-        site_url,
-        list(SiteSettings.objects.order_by("pk").values_list()),
-        list(Government.objects.order_by("pk").values_list()),
-    ]
-    digest = hashlib.sha256(json.dumps(shown_everywhere, default=str).encode())
-    return digest.hexdigest()[:16]
+    version = PageVersion.objects.filter(topic=page_cache.SITE).values_list("token", flat=True)
+    shown_everywhere = [site_url, next(iter(version), page_cache.NO_VERSION)]
+    return hashlib.sha256(json.dumps(shown_everywhere).encode()).hexdigest()[:16]
 
 
 @dataclass
 class PublicState:
-    """What the public sees now: the live publication of each department, and which
-    departments have a publication scheduled for later."""
+    """What the public sees now of a source: the live version of each key, and which keys
+    have a publication scheduled for later."""
 
     live: dict
-    scheduled: set
+    scheduled: dict
 
     @classmethod
-    def read(cls, slugs=None):
-        from departments.models import Department
+    def read(cls, source, keys=None):
+        return cls(live=source.live(keys), scheduled=source.scheduled(keys))
 
-        now = timezone.now()
-        published = Department.objects.published(at=now)
-        scheduled = Department.objects.scheduled(at=now)
-        if slugs is not None:
-            published = published.filter(slug__in=slugs)
-            scheduled = scheduled.filter(slug__in=slugs)
-        return cls(
-            live=dict(published.values_list("slug", "pk")),
-            scheduled=set(scheduled.values_list("slug", flat=True)),
-        )
-
-    def may_be_files(self, slug):
-        """Whether the department's pages may be files: live, and nothing scheduled to
-        replace them at a moment no file could switch at."""
-        return slug in self.live and slug not in self.scheduled
+    def may_be_files(self, key):
+        """Whether the key's pages may be files: live, and nothing scheduled to replace
+        them at a moment no file could switch at."""
+        return key in self.live and key not in self.scheduled
 
 
 def anything_scheduled():
-    from departments.models import Department
-
-    return Department.objects.scheduled().exists()
+    now = timezone.now()
+    return any(source.next_scheduled(now) is not None for source in pages.sources())
 
 
 class Manifest:
-    """Which publication, under which site fingerprint, each department's files show.
+    """Which version, under which site fingerprint, each key's files show.
 
-    ``{slug: [publication pk, fingerprint]}`` as JSON in the publishing folder,
+    ``{source: {key: [version, fingerprint]}}`` as JSON in the publishing folder,
     read and written under the lock. An entry is removed with the files; a
-    missing or unreadable manifest only means that every department is
-    rendered again.
+    missing or unreadable manifest only means that every key is rendered again.
     """
 
     def __init__(self, root):
         self.path = root / MANIFEST_FILE
 
-    def read(self):
+    def read(self, source):
         try:
             data = json.loads(self.path.read_bytes())
-            if data.get("version") == MANIFEST_VERSION and isinstance(data["departments"], dict):
-                return data["departments"]
+            if data.get("version") == MANIFEST_VERSION:
+                entries = data["sources"].get(source.name, {})
+                if isinstance(entries, dict):
+                    return entries
         except (OSError, ValueError, AttributeError, KeyError):
             pass
         return {}
 
-    def write(self, entries):
-        data = {"version": MANIFEST_VERSION, "departments": entries}
+    def write(self, source, entries):
+        try:
+            data = json.loads(self.path.read_bytes())
+            if data.get("version") != MANIFEST_VERSION or not isinstance(data["sources"], dict):
+                raise ValueError
+        except (OSError, ValueError, AttributeError, KeyError):
+            data = {"version": MANIFEST_VERSION, "sources": {}}
+        data["sources"][source.name] = entries
         write_atomically(self.path, json.dumps(data, sort_keys=True).encode())
 
 
 @dataclass
 class PublishingReport:
-    """What a run did, page by page (``departments_up_to_date``: departments not rendered)."""
+    """What a run did, page by page (``keys_up_to_date``: keys not rendered)."""
 
     pages: Counter = field(default_factory=Counter)
-    departments_up_to_date: int = 0
+    keys_up_to_date: int = 0
 
     @property
     def written(self):
@@ -425,85 +395,90 @@ class StaticPublisher:
                 os.unlink(name)
         return REMOVED
 
-    def refresh(self, slugs):
-        """After a publication: the pages of the departments ``slugs`` and the site pages
-        that list departments, each written only if it changed."""
+    def refresh(self, source, keys):
+        """After a change of ``keys`` of ``source``: their pages, then the site pages that
+        list the source, each written only if it changed."""
         report = PublishingReport()
         with self.locked():
-            self.place_site_pages(report, lists_departments_only=True)
-            self.place_departments(sorted(set(slugs)), report)
+            self.place_keys(source, sorted(set(keys)), report)
+            self.place_site_pages(report, listing=source.name)
         return report
 
-    def publish_site(self, rewrite=False, render_until=None):
+    def publish_site(self, rewrite=False, leave_stale_to_django=False):
         """Brings every page up to date; with ``rewrite``, renders and writes every page.
 
-        Departments whose files are current (see :class:`Manifest`) are not
-        rendered. Past the ``render_until`` moment (``time.monotonic()``),
-        out-of-date department pages are removed rather than rendered.
+        Keys whose files are current (see :class:`Manifest`) are not rendered. With
+        ``leave_stale_to_django``, the files of out-of-date keys are removed first,
+        all at once, so that none is served while it waits for its batch.
         """
         report = PublishingReport()
         with self.locked():
             self.place_site_pages(report, rewrite=rewrite)
-            entries = self.manifest.read()
-            files_on_disk = self.department_files_on_disk()
-        state = PublicState.read()
-        fingerprint = site_fingerprint(self.site_url)
-        complete = len(language_codes())
-        candidates = set(entries) | set(files_on_disk) | state.scheduled
-        for slug, publication in state.live.items():
-            current = entries.get(slug) == [publication, fingerprint]
-            if rewrite or not current or files_on_disk.get(slug) != complete:
-                candidates.add(slug)
-            elif state.may_be_files(slug):
-                candidates.discard(slug)
-                report.departments_up_to_date += 1
-        remaining = sorted(candidates)
-        while remaining:
-            render = render_until is None or time.monotonic() < render_until
-            # Removing files is quick: what is left once time is up goes in one batch.
-            batch_size = BATCH_SIZE if render else len(remaining)
-            batch, remaining = remaining[:batch_size], remaining[batch_size:]
-            with self.locked():
-                self.place_departments(
-                    batch, report, rewrite=rewrite, skip_current=not rewrite, render=render
-                )
-            # Lets another publisher waiting for the lock take it before the next batch.
-            time.sleep(0.005)
+        for source in pages.sources():
+            self.publish_source(source, report, rewrite, leave_stale_to_django)
         return report
 
-    def place_site_pages(self, report, rewrite=False, lists_departments_only=False):
+    def publish_source(self, source, report, rewrite, leave_stale_to_django):
+        with self.locked():
+            entries = self.manifest.read(source)
+            files_on_disk = self.key_files_on_disk(source)
+        state = PublicState.read(source)
+        fingerprint = site_fingerprint(self.site_url)
+        complete = len(language_codes())
+        candidates = set(entries) | set(files_on_disk) | set(state.scheduled)
+        for key, version in state.live.items():
+            current = entries.get(key) == [version, fingerprint]
+            if rewrite or not current or files_on_disk.get(key) != complete:
+                candidates.add(key)
+            elif state.may_be_files(key):
+                candidates.discard(key)
+                report.keys_up_to_date += 1
+        remaining = sorted(candidates)
+        if leave_stale_to_django and remaining:
+            # Removing files is quick: every stale page goes to Django at once.
+            with self.locked():
+                self.place_keys(source, remaining, PublishingReport(), render=False)
+        while remaining:
+            batch, remaining = remaining[:BATCH_SIZE], remaining[BATCH_SIZE:]
+            with self.locked():
+                self.place_keys(source, batch, report, rewrite=rewrite, skip_current=not rewrite)
+            # Lets another publisher waiting for the lock take it before the next batch.
+            time.sleep(0.005)
+
+    def place_site_pages(self, report, rewrite=False, listing=None):
+        """The site pages (only those that list the source named ``listing``, if given)."""
         scheduled = anything_scheduled()
         for page in site_pages():
-            if lists_departments_only and not page.lists_departments:
+            if listing is not None and listing not in page.lists:
                 continue
-            if page.lists_departments and scheduled:
+            if page.lists and scheduled:
                 report.pages[self.remove(page.path)] += 1
             else:
                 report.pages[self.publish(page.path, rewrite=rewrite)] += 1
 
-    def place_departments(self, slugs, report, rewrite=False, skip_current=False, render=True):
-        """The departments' pages as the public sees them now, recorded in the manifest.
+    def place_keys(self, source, keys, report, rewrite=False, skip_current=False, render=True):
+        """The keys' pages as the public sees them now, recorded in the manifest.
 
         Called under the lock; the state is read here, under it, so that a
         publication that committed meanwhile is not overwritten with an older one.
-        With ``skip_current``, pages rendered from the live publication and the
+        With ``skip_current``, pages rendered from the live version and the
         current fingerprint are left as they are; without ``render``, pages
         that are not are removed.
         """
-        state = PublicState.read(slugs)
+        state = PublicState.read(source, keys)
         fingerprint = site_fingerprint(self.site_url)
-        entries = self.manifest.read()
+        entries = self.manifest.read(source)
         before = dict(entries)
-        paths_of = department_paths(slugs)
-        for slug in slugs:
-            paths = paths_of[slug]
-            if not state.may_be_files(slug):
+        paths_of = source.paths(keys)
+        for key in keys:
+            paths = paths_of[key]
+            if not state.may_be_files(key):
                 report.pages.update(self.remove(path) for path in paths)
-                entries.pop(slug, None)
+                entries.pop(key, None)
                 continue
-            entry = [state.live[slug], fingerprint]
-            if skip_current and entries.get(slug) == entry and self.department_files_exist(paths):
-                report.departments_up_to_date += 1
+            entry = [state.live[key], fingerprint]
+            if skip_current and entries.get(key) == entry and self.key_files_exist(paths):
+                report.keys_up_to_date += 1
                 continue
             if render:
                 outcomes = [self.publish(path, rewrite=rewrite) for path in paths]
@@ -512,42 +487,43 @@ class StaticPublisher:
             report.pages.update(outcomes)
             # A page that could not be written (withdrawn meanwhile, say) is not current.
             if REMOVED in outcomes:
-                entries.pop(slug, None)
+                entries.pop(key, None)
             else:
-                entries[slug] = entry
+                entries[key] = entry
         if entries != before:
-            self.manifest.write(entries)
+            self.manifest.write(source, entries)
 
-    def leave_to_django(self, slugs=None):
+    def leave_to_django(self, source=None, keys=None):
         """Removes the files a failed re-rendering may have left out of date.
 
-        The pages of the departments ``slugs`` and the site pages that list
-        departments; without ``slugs``, every page. Reads nothing from the
-        database, which may be what failed.
+        The pages of ``keys`` of ``source`` and the site pages that list it;
+        without a source, every page. Reads nothing from the database, which may
+        be what failed.
         """
-        everything = slugs is None
+        everything = source is None
         with self.locked():
-            entries = self.manifest.read()
-            if everything:
-                slugs = sorted(set(entries) | set(self.department_files_on_disk()))
             for page in site_pages():
-                if page.lists_departments or everything:
+                if everything or source.name in page.lists:
                     self.remove(page.path)
-            for slug, paths in department_paths(slugs).items():
-                for path in paths:
-                    self.remove(path)
-                entries.pop(slug, None)
-            self.manifest.write(entries)
+            for each in pages.sources() if everything else [source]:
+                entries = self.manifest.read(each)
+                if everything:
+                    keys = sorted(set(entries) | set(self.key_files_on_disk(each)))
+                for paths in each.paths(keys).values():
+                    for path in paths:
+                        self.remove(path)
+                for key in keys:
+                    entries.pop(key, None)
+                self.manifest.write(each, entries)
 
-    def department_files_exist(self, paths):
+    def key_files_exist(self, paths):
         return all(file_for(self.pages_root, path, "text/html").exists() for path in paths)
 
-    def department_files_on_disk(self):
-        """How many language versions of each department's page are files."""
+    def key_files_on_disk(self, source):
+        """How many language versions of each key's page of ``source`` are files."""
         counts = Counter()
-        for code in language_codes():
-            with translation.override(code):
-                folder = self.pages_root / reverse("departments:department_list").lstrip("/")
+        for folder_path in source.folders():
+            folder = self.pages_root / folder_path.lstrip("/")
             try:
                 children = os.scandir(folder)
             except FileNotFoundError:
@@ -558,35 +534,3 @@ class StaticPublisher:
                     if child.is_dir() and os.path.exists(index):
                         counts[child.name] += 1
         return counts
-
-
-def refresh_on_commit(slugs=(), everything=False):
-    """Re-render the affected static pages once the publishing transaction has committed.
-
-    ``everything`` for a change every page shows (site settings, a government).
-    Does nothing unless ``STATIC_PUBLISHING_ROOT`` is set. A failure is logged,
-    never raised: the publication itself has succeeded, nginx falls back to
-    Django for any page that was removed, and ``publish_static`` renders again
-    whatever the manifest does not record as current.
-    """
-    if not settings.STATIC_PUBLISHING_ROOT:
-        return
-    slugs = list(slugs)
-
-    def refresh():
-        publisher = None
-        try:
-            publisher = StaticPublisher()
-            if everything:
-                publisher.publish_site(render_until=time.monotonic() + SITE_CHANGE_RENDER_SECONDS)
-            else:
-                publisher.refresh(slugs)
-        except Exception:
-            logger.exception("Could not re-render the static pages of %s", slugs or "the site")
-            if publisher is not None:
-                try:
-                    publisher.leave_to_django(None if everything else slugs)
-                except Exception:
-                    logger.exception("Could not remove the static pages left out of date")
-
-    transaction.on_commit(refresh)
