@@ -1,5 +1,6 @@
-"""Base classes of the apps' admins: translation tabs named after their languages, sortable
-translated inlines, and inline rows bound to their parent."""
+"""Base classes of the apps' admins (translation tabs named after their languages, sortable
+translated inlines, inline rows bound to their parent), the admin's titles and the site
+settings' page."""
 
 from adminsortable2.admin import (
     CustomInlineFormSet,
@@ -8,13 +9,17 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+
+from .models import SiteSettings
 
 
 class ParentBoundInlineFormSet(CustomInlineFormSet):
@@ -72,3 +77,19 @@ class SortableTranslationStackedInline(SortableInlineAdminMixin, TranslationStac
     formset = ParentBoundInlineFormSet
     extra = 0
     formfield_overrides = SortableTranslationInline.formfield_overrides
+
+
+admin.site.site_header = _("Departmental portal administration")
+admin.site.site_title = _("Departmental portal")
+admin.site.index_title = _("Content")
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(LanguageTabsAdmin):
+    list_display = ["__str__", "government", "icp_filing_number"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

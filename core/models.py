@@ -1,5 +1,5 @@
-"""Site-wide pieces that every app may import: the base of a department's page items and the
-label of a choice.
+"""Site-wide pieces that every app may import: the site's settings, the base of a department's
+page items and the label of a choice.
 
 This package imports nothing of the portal's apps or project.
 """
@@ -7,6 +7,7 @@ This package imports nothing of the portal's apps or project.
 import secrets
 
 from django.db import models
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,3 +66,95 @@ class DepartmentChild(models.Model):
         return self.department.natural_key() + (self.code,)
 
     natural_key.dependencies = ["departments.department"]
+
+
+class SiteSettings(models.Model):
+    """The one row of editable site settings: the site's government, footer and ICP filing number.
+
+    The site is named after its government (``site_name``), so that the government has
+    one name, edited in one place: ``Government.name``.
+    """
+
+    SINGLETON_PK = 1
+
+    government = models.ForeignKey(
+        "departments.Government",
+        verbose_name=_("government"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text=_("The government whose portal this is: the site is named after it."),
+    )
+    footer_text = models.TextField(_("footer text"), blank=True)
+    icp_filing_number = models.CharField(
+        _("ICP filing number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The website's ICP filing (备案) number, shown in the footer."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        # There is one row of settings; whatever is saved becomes that row.
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The settings row, or an unsaved blank one before any is seeded.
+
+        With its government, whose name is the site's. Read on every page
+        (``core.context_processors.site``): a filter on
+        the primary key finds one row at most, so it needs neither the ORDER
+        BY nor the LIMIT that ``first()`` would compile.
+        """
+        rows = list(cls.objects.select_related("government").filter(pk=cls.SINGLETON_PK))
+        return rows[0] if rows else cls(pk=cls.SINGLETON_PK)
+
+    @classmethod
+    def as_subquery(cls):
+        """The settings row and its government's as one JSON value: an expression with which
+        a page's own query reads them too (``from_json`` turns the value back into settings),
+        so that the structure page costs one query."""
+        government = cls._meta.get_field("government").related_model
+        columns = {
+            f"s_{field.attname}": models.F(field.attname) for field in cls._meta.concrete_fields
+        }
+        columns |= {
+            f"g_{field.attname}": models.F(f"government__{field.attname}")
+            for field in government._meta.concrete_fields
+        }
+        # Read as they are named (modeltranslation would add columns of its own to values()).
+        rows = (
+            cls.objects.rewrite(False).filter(pk=cls.SINGLETON_PK).values(row=JSONObject(**columns))
+        )
+        return models.Subquery(rows[:1])
+
+    @classmethod
+    def from_json(cls, data):
+        """The settings ``as_subquery`` read, or None if there was no row."""
+        if not data:
+            return None
+        settings = cls(**{name[2:]: value for name, value in data.items() if name[:2] == "s_"})
+        if settings.government_id is not None:
+            government = cls._meta.get_field("government").related_model
+            settings.government = government(
+                **{name[2:]: value for name, value in data.items() if name[:2] == "g_"}
+            )
+        return settings
+
+    @property
+    def site_name(self):
+        """The site's name: its government's, in the active language (or empty)."""
+        return self.government.name if self.government is not None else ""
+
+    @classmethod
+    def current(cls):
+        """The settings as the public pages show them (one query)."""
+        return cls.load()

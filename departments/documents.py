@@ -26,6 +26,8 @@ from django.db import models
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from core.models import SiteSettings
+
 from .models import Department
 
 logger = logging.getLogger(__name__)
@@ -299,6 +301,8 @@ class Published:
     document: PublicationDocument
     government_names: Text
     live_from: datetime.datetime
+    # The site's settings, read by the same query (None if there are none yet).
+    site_settings: SiteSettings | None = None
 
 
 GOVERNMENT_NAME_COLUMNS = {
@@ -307,7 +311,8 @@ GOVERNMENT_NAME_COLUMNS = {
 
 
 def published(slug, at=None):
-    """The live publication at ``slug`` now (or at ``at``), or None: one query.
+    """The live publication at ``slug`` now (or at ``at``), or None: one query, which reads
+    the site's settings too (every page shows them).
 
     Two drafts' live publications can share a slug for a moment (one draft renamed after
     publishing, another taking its slug): the newest is shown.
@@ -316,7 +321,13 @@ def published(slug, at=None):
         Department.objects.published(at)
         .filter(slug=slug)
         .order_by("-live_from")
-        .values("pk", "document", "live_from", *GOVERNMENT_NAME_COLUMNS.values())
+        .values(
+            "pk",
+            "document",
+            "live_from",
+            *GOVERNMENT_NAME_COLUMNS.values(),
+            site=SiteSettings.as_subquery(),
+        )
         .first()
     )
     if row is None:
@@ -327,6 +338,7 @@ def published(slug, at=None):
             code: row[column] for code, column in GOVERNMENT_NAME_COLUMNS.items() if row[column]
         },
         live_from=row["live_from"],
+        site_settings=SiteSettings.from_json(row["site"]),
     )
 
 

@@ -15,8 +15,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from core.models import SiteSettings
 from core.text import without_lead_in
-from portal.models import SiteSettings
 
 from .models import Department
 

@@ -73,6 +73,7 @@ class DepartmentDetailView(TemplateView):
                 % {"verbose_name": Department._meta.verbose_name}
             )
         self.live_from = publication.live_from
+        self.request.site_settings = publication.site_settings
         return StructurePage(publication.document, publication.government_names)
 
     def get_context_data(self, **kwargs):

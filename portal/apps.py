@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from core import display, pages
 
-        from . import checks, signals  # noqa: F401 - registers checks, receivers
+        from . import checks  # noqa: F401 - registers the system checks
 
         # The site's own pages in portal.urls, published as files like the departments'.
         pages.register_site_pages("home", "government", "search", "display_settings", "api_docs")

@@ -102,6 +102,10 @@ INSTALLED_APPS = [
     # table of queued tasks.
     "django_tasks",
     "django_tasks_db",
+    # What every app may import: the site settings, wording, the admin's base classes,
+    # and core.pages, through which the domain announces changes.
+    "core",
+    # The project package itself: its pages' registration and system checks.
     "portal",
     "departments",
     "contacts",
@@ -159,7 +163,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "portal.jinja2.environment",
-            "context_processors": ["portal.context_processors.site"],
+            "context_processors": ["core.context_processors.site"],
         },
     },
     {

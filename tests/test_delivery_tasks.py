@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.models import SiteSettings
 from departments.models import Department
 from departments.services import publish
-from portal.models import SiteSettings
 from tests.conftest import load_published_seed
 
 EN_PAGE = "en/government/structure/public-security/index.html"

@@ -3,9 +3,9 @@ import io
 from django.core.management import call_command
 
 from contacts.models import Contact
+from core.models import SiteSettings
 from departments.models import AffiliatedUnit, Department, Government, Institution, Responsibility
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE
-from portal.models import SiteSettings
 
 SEEDED_MODELS = [
     SiteSettings,

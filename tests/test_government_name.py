@@ -14,9 +14,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from core.models import SiteSettings
 from departments.models import Government
 from departments.seed import SEED_PAGE
-from portal.models import SiteSettings
 
 NAME = "People’s Government of Zhejiang Province"
 OTHER_NAME = "Zhejiang Provincial People"

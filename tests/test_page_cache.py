@@ -15,10 +15,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import SiteSettings
 from delivery import page_cache
 from delivery.models import PageVersion
 from departments.services import publish, withdraw
-from portal.models import SiteSettings
 from tests.conftest import load_published_seed, page_text
 from tests.test_database_outage import database_down
 
@@ -280,7 +280,7 @@ def get_counting_settings_reads(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    reads = [query for query in queries if "portal_sitesettings" in query["sql"]]
+    reads = [query for query in queries if "core_sitesettings" in query["sql"]]
     return response, len(reads)
 
 

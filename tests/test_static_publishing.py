@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from core.models import SiteSettings
 from delivery import static_publishing
 from departments.models import Department
 from departments.services import publish, withdraw
-from portal.models import SiteSettings
 from tests.conftest import load_published_seed
 from tests.nginx import fetch, free_port, running_nginx
 

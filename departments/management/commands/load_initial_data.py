@@ -1,8 +1,8 @@
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
+from core.models import SiteSettings
 from departments.models import Department
-from portal.models import SiteSettings
 
 from ...seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 
