@@ -3,7 +3,7 @@ doing only part of the page's work, for bench/benchmark.py's "page cost, step by
 
     /bench-steps/bytes/<slug>/    no database: Django and the portal's middleware
     /bench-steps/data/<slug>/     + reading all the page shows: the live publication's
-                                  document (one query, departments.documents), no template
+                                  document (one query, departments.lookup), no template
 
 The real page (/en/government/structure/<slug>/) then adds the templates. Measured with the
 same load, the differences say what each step costs. Never part of the portal: served only
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import path
 
-from departments import documents
+from departments import lookup
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -37,7 +37,7 @@ def bytes_only(request, slug):
 
 def after_data(request, slug):
     # What the structure page's view reads (DepartmentDetailView.get_page), in full.
-    if documents.published(slug) is None:
+    if lookup.published(slug) is None:
         raise Http404(slug)
     return page_response()
 

@@ -7,7 +7,6 @@ This package imports nothing of the portal's apps or project.
 import secrets
 
 from django.db import models
-from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,38 +115,6 @@ class SiteSettings(models.Model):
         """
         rows = list(cls.objects.select_related("government").filter(pk=cls.SINGLETON_PK))
         return rows[0] if rows else cls(pk=cls.SINGLETON_PK)
-
-    @classmethod
-    def as_subquery(cls):
-        """The settings row and its government's as one JSON value: an expression with which
-        a page's own query reads them too (``from_json`` turns the value back into settings),
-        so that the structure page costs one query."""
-        government = cls._meta.get_field("government").related_model
-        columns = {
-            f"s_{field.attname}": models.F(field.attname) for field in cls._meta.concrete_fields
-        }
-        columns |= {
-            f"g_{field.attname}": models.F(f"government__{field.attname}")
-            for field in government._meta.concrete_fields
-        }
-        # Read as they are named (modeltranslation would add columns of its own to values()).
-        rows = (
-            cls.objects.rewrite(False).filter(pk=cls.SINGLETON_PK).values(row=JSONObject(**columns))
-        )
-        return models.Subquery(rows[:1])
-
-    @classmethod
-    def from_json(cls, data):
-        """The settings ``as_subquery`` read, or None if there was no row."""
-        if not data:
-            return None
-        settings = cls(**{name[2:]: value for name, value in data.items() if name[:2] == "s_"})
-        if settings.government_id is not None:
-            government = cls._meta.get_field("government").related_model
-            settings.government = government(
-                **{name[2:]: value for name, value in data.items() if name[:2] == "g_"}
-            )
-        return settings
 
     @property
     def site_name(self):

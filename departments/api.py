@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from core.models import choice_label
 
 from . import api_schema as schema
-from . import documents
+from . import lookup
 from .api_document import openapi_document
 from .api_schema import (
     DEFAULT_LANGUAGE,
@@ -400,7 +400,7 @@ def page_link(request, number):
 def department_detail(request, slug):
     """One published department with its structure, in a fixed number of queries."""
     lang = read_query(request, schema.LanguageQuery).lang
-    publication = documents.published(slug)
+    publication = lookup.published(slug)
     if publication is None:
         raise ApiError(
             404,

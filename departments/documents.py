@@ -18,15 +18,12 @@ each ``migrate`` (:func:`rebuild_outdated`).
 
 import datetime
 import logging
-from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
 from django.db import models
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from pydantic import BaseModel, ConfigDict, ValidationError
-
-from core.models import SiteSettings
 
 from .models import Department
 
@@ -243,13 +240,16 @@ def stored(document):
 
 
 def read(data):
-    """The stored document, or None if it is missing, of another version or malformed."""
-    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+    """The stored document (as JSON text, or decoded), or None if it is missing, of another
+    version or malformed."""
+    if not data:
         return None
     try:
+        if isinstance(data, str | bytes):
+            return PublicationDocument.model_validate_json(data)
         return PublicationDocument.model_validate(data)
     except ValidationError:
-        logger.exception("A stored publication document does not validate; rebuilding it.")
+        logger.info("A stored publication document is outdated or malformed; rebuilding it.")
         return None
 
 
@@ -291,55 +291,6 @@ def rebuild_outdated(using="default"):
             publication.document = stored(from_rows(publication))
         publications.bulk_update(batch, ["document"])
     return len(pks)
-
-
-@dataclass(frozen=True)
-class Published:
-    """A live publication as its pages read it: its document, the name of its government
-    (which is not part of it) and the moment it went live."""
-
-    document: PublicationDocument
-    government_names: Text
-    live_from: datetime.datetime
-    # The site's settings, read by the same query (None if there are none yet).
-    site_settings: SiteSettings | None = None
-
-
-GOVERNMENT_NAME_COLUMNS = {
-    code: build_localized_fieldname("government__name", code) for code in LANGUAGE_CODES
-}
-
-
-def published(slug, at=None):
-    """The live publication at ``slug`` now (or at ``at``), or None: one query, which reads
-    the site's settings too (every page shows them).
-
-    Two drafts' live publications can share a slug for a moment (one draft renamed after
-    publishing, another taking its slug): the newest is shown.
-    """
-    row = (
-        Department.objects.published(at)
-        .filter(slug=slug)
-        .order_by("-live_from")
-        .values(
-            "pk",
-            "document",
-            "live_from",
-            *GOVERNMENT_NAME_COLUMNS.values(),
-            site=SiteSettings.as_subquery(),
-        )
-        .first()
-    )
-    if row is None:
-        return None
-    return Published(
-        document=stored_or_rebuilt(row["pk"], row["document"]),
-        government_names={
-            code: row[column] for code, column in GOVERNMENT_NAME_COLUMNS.items() if row[column]
-        },
-        live_from=row["live_from"],
-        site_settings=SiteSettings.from_json(row["site"]),
-    )
 
 
 def rebuild_after_migrate(sender, apps=None, using="default", **kwargs):

@@ -5,7 +5,7 @@ from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from . import documents
+from . import documents, lookup
 from .models import Department
 from .search import SearchQueryText, search
 from .structure_page import StructurePage
@@ -66,7 +66,7 @@ class DepartmentDetailView(TemplateView):
     live_from = None
 
     def get_page(self):
-        publication = documents.published(self.kwargs["slug"])
+        publication = lookup.published(self.kwargs["slug"])
         if publication is None:
             raise Http404(
                 _("No %(verbose_name)s found matching the query")

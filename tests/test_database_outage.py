@@ -58,7 +58,7 @@ def test_a_cached_page_is_served_while_the_database_is_down(client, seed):
 
 def test_other_errors_stay_server_errors(client, seed):
     client.raise_request_exception = False
-    with mock.patch("departments.documents.published", side_effect=ValueError("a bug")):
+    with mock.patch("departments.lookup.published", side_effect=ValueError("a bug")):
         response = client.get(EN_URL)
     assert response.status_code == 500
     assert "Retry-After" not in response

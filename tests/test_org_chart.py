@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from departments import documents
+from departments import lookup
 from departments.models import AffiliatedUnit, Institution
 from departments.org_chart import organisation_chart
 from departments.structure_page import StructurePage
@@ -182,7 +182,7 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
     secretariat.routine_work_handled_by.set([archive])
     republish(draft)
     with translation.override("en"):
-        publication = documents.published("transport")
+        publication = lookup.published("transport")
         page = StructurePage(publication.document, publication.government_names)
         boxes = organisation_chart(page).institutions
     assert [(box.name, box.relations) for box in boxes] == [
@@ -210,7 +210,7 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
 
 
 def test_reading_the_page_and_drawing_its_chart_costs_no_query(seed):
-    publication = documents.published("public-security")
+    publication = lookup.published("public-security")
     with CaptureQueriesContext(connection) as queries:
         chart = organisation_chart(
             StructurePage(publication.document, publication.government_names)

@@ -15,8 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.models import Contact
-from core.models import SiteSettings
-from departments import documents
+from departments import documents, lookup
 from departments.models import Department, Government, Institution
 from departments.services import publish
 
@@ -100,7 +99,7 @@ def test_the_site_settings_read_with_the_page_are_those_read_on_their_own(
 ):
     with_page = [client.get(path).content for path in PAGES[:2]]
     # As every other page reads them: the settings' own query.
-    monkeypatch.setattr(SiteSettings, "from_json", classmethod(lambda cls, data: None))
+    monkeypatch.setattr(lookup, "site_settings", lambda values: None)
     on_their_own = [client.get(path).content for path in PAGES[:2]]
     assert with_page == on_their_own
     assert "浙ICP备05003059号".encode() in with_page[1]
@@ -164,7 +163,7 @@ def test_unknown_and_unpublished_slugs_are_not_found(uncached, seed, client, mak
     for slug in ["no-such-department", "transport"]:
         response = client.get(f"/en/government/structure/{slug}/")
         assert response.status_code == 404
-    assert documents.published("transport") is None
+    assert lookup.published("transport") is None
 
 
 @pytest.mark.parametrize("moment", ["before", "after"])
@@ -176,7 +175,7 @@ def test_a_scheduled_publication_takes_over_at_its_moment(uncached, seed, moment
     scheduled = publish(seed, live_from=later)
 
     at = later - timedelta(minutes=1) if moment == "before" else later + timedelta(minutes=1)
-    publication = documents.published("public-security", at=at)
+    publication = lookup.published("public-security", at=at)
     expected = live if moment == "before" else scheduled
     assert publication.live_from == expected.live_from
     assert publication.document.name["en"] == (
