@@ -263,10 +263,9 @@ def stored_or_rebuilt(publication_pk, data, using=None):
 
 def rebuild(publication_pk, using=None):
     """Build a publication's document again from its rows, and store it."""
-    publications = Department.objects.using(using or "default")
-    publication = publications.get(pk=publication_pk)
-    document = build(publication)
-    publications.filter(pk=publication_pk).update(document=stored(document))
+    publications = Department.objects.using(using or "default").filter(pk=publication_pk)
+    document = from_rows(with_children(publications).get())
+    publications.update(document=stored(document))
     return document
 
 
