@@ -1,7 +1,7 @@
 """Importing legacy CMS exports from the admin: upload, preview, confirm.
 
 The preview reads the uploaded files and makes a dry run of
-``departments.importer`` (everything is written and rolled back), so it shows
+``departments.legacy`` (everything is written and rolled back), so it shows
 exactly what confirming will do. What it read travels from the preview to the
 confirmation inside a signed field (signed for this user, valid for an hour),
 never stored on the server; confirming writes those pages, this time for real,
@@ -25,7 +25,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .importer import (
+from .legacy import (
     CREATED,
     UPDATED,
     ImportOptions,

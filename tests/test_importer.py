@@ -24,7 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 
 from contacts.models import Contact
-from departments import importer
+from departments import legacy as importer
 from departments.admin_import import import_urls
 from departments.models import (
     AffiliatedUnit,

@@ -6,7 +6,7 @@ from django.core.management import BaseCommand, CommandError
 from django.core.management.base import DjangoHelpFormatter
 from django.core.validators import validate_slug
 
-from departments.importer import (
+from departments.legacy import (
     CREATED,
     EXPORT_SUFFIXES,
     MAX_FILE_SIZE,

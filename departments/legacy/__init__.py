@@ -1,0 +1,155 @@
+"""Imports departments' structure pages exported from a legacy CMS.
+
+A legacy export is one page per department, as plain text or as a saved HTML
+page, in UTF-8 or GB18030 (GBK, GB2312). ``parse_export`` turns it into a
+``Page``: the department's name, its date, introduction, numbered
+responsibilities, internal institutions (with the "routine work ... is handled
+by ..." notes), affiliated units (directly affiliated or managed) and contacts.
+``run_import`` writes pages into the department *drafts*; it never publishes
+unless asked to (``ImportOptions.publish``), so a publisher reviews first.
+
+Each page is written in one transaction with one revision ("Imported from
+<file>"); a page that changes nothing writes nothing. A refused page writes
+nothing either, and the other pages are imported all the same.
+
+The package, from bytes to report; a module imports only modules above it:
+
+- ``problems``: ``ImportRefused`` and the ``Problem`` it lists;
+- ``decoding``: size limits, bytes to text, plain text to lines;
+- ``vocabulary``: the patterns of lines and sentences, headings, boilerplate,
+  contact labels, number words;
+- ``html_text``: a saved HTML page to lines;
+- ``names``: counts, lists of names, which name means which;
+- ``shapes``: the shape of a line (boilerplate, date, heading, label, marker...);
+- ``page``: what a page holds, and as JSON values;
+- ``sentences`` and ``reader``: the page reader;
+- ``results``, ``drafts`` and ``writer``: the draft writer and what it changed;
+- ``report``: what the command prints;
+- this module: the public face (``import_source``, ``run_import``...).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.text import large_number
+
+from .decoding import (
+    EXPORT_SUFFIXES,
+    MAX_FILE_SIZE,
+    MAX_PAGE_LINES,
+    decode,
+    refuse_oversized,
+    text_lines,
+)
+from .drafts import ImportOptions
+from .html_text import html_lines, is_html
+from .names import match_name, split_names
+from .page import Page, page_data, page_from_data
+from .problems import ImportRefused, Problem
+from .reader import PageReader
+from .report import report_lines
+from .results import CREATED, REFUSED, UNCHANGED, UPDATED, PageResult
+from .writer import DraftWriter
+
+__all__ = [
+    "CREATED",
+    "EXPORT_SUFFIXES",
+    "MAX_FILE_SIZE",
+    "REFUSED",
+    "UNCHANGED",
+    "UPDATED",
+    "DraftWriter",
+    "ImportOptions",
+    "ImportRefused",
+    "Page",
+    "PageReader",
+    "PageResult",
+    "Problem",
+    "Source",
+    "decode",
+    "import_page",
+    "import_pages",
+    "import_source",
+    "match_name",
+    "page_data",
+    "page_from_data",
+    "parse_export",
+    "read_source",
+    "refuse_oversized",
+    "report_lines",
+    "run_import",
+    "split_names",
+]
+
+
+@dataclass
+class Source:
+    """An export to import: its file name and bytes (or why it could not be read)."""
+
+    name: str
+    data: bytes = b""
+    error: str = ""
+
+
+def parse_export(data, name="page"):
+    """The Page a legacy export holds; its ``problems`` say why it cannot be imported."""
+    refuse_oversized(data)
+    text = decode(data)
+    lines = html_lines(text) if is_html(name, text) else text_lines(text)
+    if not lines:
+        raise ImportRefused([Problem(None, "", _("The file is empty."))])
+    if len(lines) > MAX_PAGE_LINES:
+        message = _(
+            "The page has more than %(limit)s lines of text, far more than any structure "
+            "page; it was not read."
+        ) % {"limit": large_number(MAX_PAGE_LINES)}
+        raise ImportRefused([Problem(None, "", message)])
+    return PageReader(name, lines).read()
+
+
+def read_source(source):
+    """The Page a source holds; one that cannot be read is a Page whose problems say why."""
+    if source.error:
+        return Page(source.name, language="", problems=[Problem(None, "", source.error)])
+    try:
+        return parse_export(source.data, source.name)
+    except ImportRefused as error:
+        return Page(source.name, language="", problems=error.problems)
+
+
+def import_source(source, options):
+    """Imports one export in its own transaction; a refused page writes nothing."""
+    return import_page(read_source(source), options)
+
+
+def import_page(page, options):
+    """Writes one page (``read_source``'s) in its own transaction; a refused page writes nothing."""
+    refused = PageResult(source=page.source, status=REFUSED, dry_run=options.dry_run)
+    refused.language, refused.name = page.language, page.name
+    if page.problems:
+        refused.problems = page.problems
+        return refused
+    try:
+        with transaction.atomic():
+            return DraftWriter(page, options).write()
+    except ImportRefused as error:
+        refused.problems = error.problems
+        return refused
+
+
+def run_import(sources, options):
+    """Imports every source; a dry run does the same and then rolls everything back."""
+    return import_pages([read_source(source) for source in sources], options)
+
+
+def import_pages(pages, options):
+    """``run_import`` of sources already read (``read_source``), as a preview keeps them for
+    its confirmation, so that they are not read again."""
+    if not options.dry_run:
+        return [import_page(page, options) for page in pages]
+    with transaction.atomic():
+        results = [import_page(page, options) for page in pages]
+        transaction.set_rollback(True)
+    return results
