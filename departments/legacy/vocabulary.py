@@ -91,6 +91,17 @@ BOILERPLATE = [
     re.compile(r"ICP\s*备|公网安备"),
     META,
 ]
+# A site's menu ("Home | About Lanshan | Services", "首页 | 政务公开 | 办事服务"): three or more
+# short items without a colon or a digit between bars; vendor credits; share buttons.
+BOILERPLATE += [
+    re.compile(r"^[^|:\d]{1,30}(?:\|[^|:\d]{1,30}){2,}$"),
+    re.compile(
+        r"^(?:site\s+|website\s+|web\s+)?(?:designed|developed|built)\s+(?:and\s+\w+\s+)?by\b|"
+        r"^(?:网站)?(?:设计|制作|建设|开发)(?:单位)?\s*[:：]",
+        re.I,
+    ),
+    re.compile(r"^(?:分享到|分享|share\s+(?:to|on|this))\s*[:：]", re.I),
+]
 SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
 
 HEADINGS = {
