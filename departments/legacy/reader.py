@@ -288,6 +288,11 @@ class PageReader(SentenceReader):
 
     # The whole page.
 
+    def is_no_structure_page(self):
+        page = self.page
+        facts = (page.responsibilities, page.institutions, page.units, page.contacts)
+        return self.section is None and not any(facts)
+
     def finish(self):
         page = self.page
         page.introduction = "\n".join(self.intro)
@@ -295,6 +300,15 @@ class PageReader(SentenceReader):
             ParsedUnit(name, AffiliatedUnit.Relation.DIRECTLY_AFFILIATED, line)
             for name, line in self.direct
         ] + [ParsedUnit(name, AffiliatedUnit.Relation.MANAGED, line) for name, line in self.managed]
+        if page.name and self.is_no_structure_page():
+            # A news article, a notice: its lines are not listed one by one, as nothing
+            # of it would be imported.
+            message = _(
+                "not a structure page: it has no section heading and lists no responsibilities, "
+                "internal institutions, affiliated units or contacts"
+            )
+            page.problems = [Problem(page.name_line, page.name, message)]
+            return
         if not page.name:
             self.problem(None, _("The page names no department."))
         if not page.responsibilities:

@@ -126,6 +126,9 @@ HEADINGS = {
         r"leaders?|leadership|(?:current\s+)?leading\s+officials|领导|领导信息|领导班子|现任领导"
     ),
 }
+# The chapters of a department's "three determinations" provisions, often numbered
+# ("一、职能配置", "二、内设机构"): a numbered heading, not a responsibility.
+HEADINGS["functions"] += r"|职能配置|职责配置"
 HEADING = re.compile(
     rf"^(?:{MARKER.pattern[1:]})?(?P<heading>"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in HEADINGS.items())
