@@ -27,7 +27,10 @@ from .vocabulary import (
 NUMBER_KINDS = (ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE, ContactKind.FAX)
 # Kinds whose value ends where an annotation begins; an address keeps its brackets.
 ANNOTATED_KINDS = (*NUMBER_KINDS, ContactKind.EMAIL, ContactKind.WEBSITE, ContactKind.POSTCODE)
-PLACEHOLDER = re.compile("\x00(\\d+)\x00")
+# An annotation hidden while a field is split: "(\x00" + its index + ")".
+PLACEHOLDER = re.compile("\\(\x00(\\d+)\\)")
+# What may be left between two web addresses: "http://a/ (Chinese) / http://b/".
+BETWEEN_ADDRESSES = re.compile(r"(?:\s*(?:[,;、|]|\s/|\bor\b|或))+\s*$", re.I)
 
 
 def contact_kind(label):
@@ -88,14 +91,14 @@ def split_values(text, kind):
 
     def hide(match):
         brackets.append(match.group(0))
-        return f"\x00{len(brackets) - 1}\x00"
+        return f"(\x00{len(brackets) - 1})"
 
     hidden = re.sub(r"\([^()]*[A-Za-z\u4e00-\u9fff][^()]*\)", hide, text)
     if kind == ContactKind.WEBSITE:
         starts = [match.start() for match in WEB_ADDRESS_START.finditer(hidden)]
         bounds = [0, *[start for start in starts if start], len(hidden)]
         pieces = [hidden[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
-        pieces = [piece.strip(" ,;、") for piece in pieces]
+        pieces = [BETWEEN_ADDRESSES.sub("", piece).strip(" ,;、") for piece in pieces]
     elif kind == ContactKind.EMAIL:
         pieces = EMAIL_SEPARATOR.split(hidden)
     elif kind in NUMBER_KINDS:
@@ -113,10 +116,18 @@ def split_values(text, kind):
     else:
         pieces = [hidden]
 
+    # An annotation split off by a space ("a@b.cn (office)") stays with its value.
+    joined = []
+    for piece in pieces:
+        if joined and PLACEHOLDER.fullmatch(piece.strip()):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+
     def shown(piece):
         return PLACEHOLDER.sub(lambda match: brackets[int(match.group(1))], piece).strip()
 
-    return [shown(piece) for piece in pieces if shown(piece)]
+    return [shown(piece) for piece in joined if shown(piece)]
 
 
 def contact_values(kind, raw):

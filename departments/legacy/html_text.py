@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 from .contact_lines import contact_kind, contact_label
 from .decoding import HTML_SUFFIXES, Line, clean_text, words
-from .vocabulary import DATE_LINE, HEADING, MARKER, fold
+from .vocabulary import DATE_LINE, HEADING, MARKER, SENTENCE_END, fold
 
 HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|p|div|br|table|span|h[1-6]|ul|ol|li)\b[^>]*>", re.I
@@ -190,13 +190,20 @@ def without_chrome(lines):
     """The lines from the page's title on: what is above it (the site's name, a logo, a
     menu, a breadcrumb) is the site's, not the department's; only a date there is kept.
 
-    The title is the first h1-h3 heading that is no section heading ("Functions").
+    The title is the first h1-h3 heading that is no section heading ("Functions"). When
+    a sentence or a paragraph is above it, the heading is no title and nothing is left out.
     """
     for index, line in enumerate(lines):
         if line.heading and not HEADING.match(fold(line.text)):
+            if any(is_content(above.text) for above in lines[:index]):
+                return lines
             above = [above for above in lines[:index] if DATE_LINE.match(fold(above.text))]
             return above + lines[index:]
     return lines
+
+
+def is_content(text):
+    return len(text) > 100 or (len(text) > 40 and bool(SENTENCE_END.search(text)))
 
 
 def is_html(name, text):

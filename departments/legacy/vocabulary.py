@@ -166,7 +166,7 @@ EXTENSION = re.compile(
 )
 VALUE_SEPARATOR = re.compile(r"\s*(?:[,;、/]|\bor\b|或)\s*", re.I)
 EMAIL_SEPARATOR = re.compile(r"\s*(?:[\s,;、/]|\bor\b|或)\s*", re.I)
-WEB_ADDRESS_START = re.compile(r"(?:^|(?<=[\s,;、)]))(?=https?://|www\.)", re.I)
+WEB_ADDRESS_START = re.compile(r"(?:^|(?<=[\s,;、)或]))(?=https?://|www\.)", re.I)
 
 INLINE_MARKER = re.compile(rf"\(\s*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*\)")
 
