@@ -108,7 +108,10 @@ HEADINGS = {
     "functions": (
         r"institutional\s+functions|functions(?:\s+and\s+responsibilities)?|main\s+functions|"
         r"(?:main\s+)?responsibilities|(?:main\s+)?duties|government\s+structure|机构职能|"
-        r"主要职能|主要职责|职能职责|部门职责|工作职责|机构职责|职责|职能|政府机构|组织机构"
+        r"主要职能|主要职责|职能职责|部门职责|工作职责|机构职责|职责|职能|政府机构|组织机构|"
+        # The chapters of a department's "three determinations" provisions, often numbered
+        # ("一、职能配置", "二、内设机构"): a numbered heading, not a responsibility.
+        r"职能配置|职责配置"
     ),
     "institutions": (
         r"internal\s+(?:institutions|organs|divisions|structure)|institutions|内设机构|机构设置|"
@@ -126,9 +129,6 @@ HEADINGS = {
         r"leaders?|leadership|(?:current\s+)?leading\s+officials|领导|领导信息|领导班子|现任领导"
     ),
 }
-# The chapters of a department's "three determinations" provisions, often numbered
-# ("一、职能配置", "二、内设机构"): a numbered heading, not a responsibility.
-HEADINGS["functions"] += r"|职能配置|职责配置"
 HEADING = re.compile(
     rf"^(?:{MARKER.pattern[1:]})?(?P<heading>"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in HEADINGS.items())
