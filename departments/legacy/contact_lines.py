@@ -34,8 +34,8 @@ BETWEEN_ADDRESSES = re.compile(r"(?:\s*(?:[,;、|]|\s/|\bor\b|或))+\s*$", re.I)
 
 
 def contact_kind(label):
-    """The ContactKind a label names ("Public Telephone", "邮编"), or None."""
-    label = label.lower()
+    """The ContactKind a label names ("Public Telephone", "邮编", "邮　　编"), or None."""
+    label = without_padding(label).lower()
     for kind, pattern in CONTACT_KINDS:
         if CJK.search(label):
             if re.search(pattern, label):

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 from .contact_lines import contact_kind, contact_label
 from .decoding import HTML_SUFFIXES, Line, clean_text, words
-from .vocabulary import DATE_LINE, HEADING, MARKER, SENTENCE_END, fold
+from .vocabulary import BOILERPLATE, DATE_LINE, HEADING, MARKER, fold
 
 HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|p|div|br|table|span|h[1-6]|ul|ol|li)\b[^>]*>", re.I
@@ -203,7 +203,11 @@ def without_chrome(lines):
 
 
 def is_content(text):
-    return len(text) > 100 or (len(text) > 40 and bool(SENTENCE_END.search(text)))
+    """A paragraph or a sentence, which no site's chrome (a breadcrumb, a menu) is."""
+    folded = fold(text)
+    if any(pattern.search(folded) for pattern in BOILERPLATE):
+        return False
+    return len(text) > 100 or (len(text) > 40 and bool(re.search(r"[.。!?！？;；:：]", text)))
 
 
 def is_html(name, text):
