@@ -8,6 +8,15 @@ never stored on the server; confirming writes those pages, this time for real,
 without reading the files again. A file far too large or too long to be a
 structure page is refused by the upload form, before anything reads it.
 
+A .zip archive of exports stands for the pages in it (``legacy.read_archive``, as for
+the command): the preview lists each of them, and the files in it that are not pages
+as skipped. An archive that cannot be imported whole (damaged, far too large once
+expanded, naming files outside itself) is refused by the upload form.
+
+The preview leaves no trace: its run is rolled back, and what a change announces
+outside the database (re-rendering the published files) waits for a commit that a
+rolled-back run never makes (``tests/test_import_site.py`` checks it).
+
 ``DepartmentAdmin.get_urls()`` includes ``import_urls(self)`` before its other
 patterns (the admin's ``<path:object_id>/`` pattern would otherwise take
 ``import/`` for an object id).
@@ -32,8 +41,10 @@ from .legacy import (
     ImportRefused,
     Source,
     import_pages,
+    is_archive,
     page_data,
     page_from_data,
+    read_archive,
     read_source,
     refuse_oversized,
 )
@@ -50,7 +61,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.htm,.html"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.htm,.html,.zip"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -65,7 +76,8 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Exported pages"),
         help_text=gettext_lazy(
             "Structure pages exported from the old system, as plain text or saved HTML pages "
-            "(UTF-8 or GB18030). Choose several files at once to import several departments."
+            "(UTF-8 or GB18030), or .zip archives of them. Choose several files at once to "
+            "import several departments."
         ),
     )
     slug = forms.SlugField(
@@ -89,6 +101,14 @@ class ImportForm(forms.Form):
         initial=DepartmentKind.COMPONENT,
         required=False,
     )
+    folder_per_department = forms.BooleanField(
+        label=gettext_lazy("One folder per department"),
+        required=False,
+        help_text=gettext_lazy(
+            "For an archive whose folders each hold one department's pages: a Chinese page "
+            "updates the department of the English page in its folder."
+        ),
+    )
     publish = forms.BooleanField(
         label=gettext_lazy("Publish right after importing"),
         required=False,
@@ -106,10 +126,25 @@ class ImportForm(forms.Form):
             del self.fields["publish"]
 
     def clean_files(self):
-        """The uploads as Sources; one far too large or long for a structure page is refused
-        here, in milliseconds, before anything decodes or reads it."""
+        """The uploads as Sources (an archive's pages in its place); one far too large or
+        long for a structure page, or an archive that cannot be imported whole, is refused
+        here, in milliseconds, before anything decodes or reads a page. The files of an
+        archive that are not pages are kept in ``skipped``."""
         sources = []
+        self.skipped = []
         for upload in self.cleaned_data["files"]:
+            if is_archive(upload.name):
+                try:
+                    found = read_archive(upload, upload.name)
+                except ImportRefused as refusal:
+                    raise forms.ValidationError(
+                        _("%(name)s: %(problem)s")
+                        % {"name": upload.name, "problem": refusal.problems[0].message},
+                        code="archive_refused",
+                    ) from None
+                sources.extend(found.pages)
+                self.skipped.extend(found.skipped)
+                continue
             source = Source(upload.name, upload.read())
             try:
                 refuse_oversized(source.data)
@@ -130,6 +165,7 @@ class ImportForm(forms.Form):
             "government": government.pk if government else None,
             "kind": self.cleaned_data["kind"] or DepartmentKind.COMPONENT,
             "publish": bool(self.cleaned_data.get("publish")),
+            "folder_per_department": self.cleaned_data["folder_per_department"],
         }
 
 
@@ -149,6 +185,7 @@ def import_options(values, user, dry_run):
         publish=bool(values.get("publish")) and user.has_perm("departments.publish_department"),
         dry_run=dry_run,
         user=user,
+        folder_per_department=bool(values.get("folder_per_department")),
     )
 
 
@@ -185,6 +222,7 @@ def import_view(request, model_admin):
         context.update(
             title=_("Preview of the import"),
             results=results,
+            skipped=form.skipped,
             payload=sign(pages, values, request.user),
             can_confirm=any(result.status in (CREATED, UPDATED) for result in results),
         )

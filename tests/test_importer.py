@@ -64,7 +64,8 @@ def expected_facts(page):
 
 
 def run(*paths, **options):
-    """(exit status, stdout, stderr) of import_legacy."""
+    """(exit status, stdout, stderr) of import_legacy, with each page's changes (-v 2)."""
+    options.setdefault("verbosity", 2)
     out, err = StringIO(), StringIO()
     try:
         call_command("import_legacy", *map(str, paths), stdout=out, stderr=err, **options)
