@@ -9,8 +9,9 @@ otherwise unreadable one is refused whole, and nothing of it is written.
 Nothing is extracted to disk: members are read into memory, each at most
 ``MAX_FILE_SIZE`` bytes (the declared size is checked before reading, and reading
 stops there whatever the member really expands to; a lying size then fails the
-checksum). Members that are not exported pages (images, style sheets) are listed as
-skipped, unread. Folders inside the archive are read like folders on disk, in the
+checksum). Members that are not exported pages (images, style sheets, links) are
+listed as skipped, unread; those of the system or of archiving tools (``.DS_Store``,
+``__MACOSX/``) are passed over. Folders inside the archive are read like folders on disk, in the
 sorted order of their paths.
 """
 
@@ -18,6 +19,7 @@ import stat
 import zipfile
 from pathlib import PurePosixPath
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.text import large_number
@@ -108,9 +110,9 @@ def read_members(opened, label):
     found = Sources()
     pages = []
     for name, info in sorted(named, key=lambda item: item[0]):
-        if info.is_dir():
+        if info.is_dir() or is_hidden(name):
             continue
-        if is_hidden(name) or is_link(info) or not is_export(name):
+        if is_link(info) or not is_export(name):
             found.skipped.append(f"{label}/{name}")
         else:
             pages.append((name, info))
@@ -119,10 +121,10 @@ def read_members(opened, label):
     if sum(info.file_size for _name, info in pages) > MAX_ARCHIVE_PAGES_SIZE:
         refuse(
             _(
-                "The pages in the archive would expand to more than %(limit)s MB, far more than "
+                "The pages in the archive would expand to more than %(limit)s, far more than "
                 "a site of structure pages; it was not read."
             )
-            % {"limit": MAX_ARCHIVE_PAGES_SIZE // (1024 * 1024)}
+            % {"limit": filesizeformat(MAX_ARCHIVE_PAGES_SIZE)}
         )
     for name, info in pages:
         source_name = f"{label}/{name}"

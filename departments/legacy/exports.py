@@ -3,8 +3,8 @@
 A folder is read with its sub-folders (a site's export has one per section or per
 department), in the sorted order of the pages' paths, so that two runs import the
 pages in the same order. Hidden files and folders (``.git``, ``.DS_Store``) and symbolic
-links to folders are passed over; files that are not exported pages (images, style
-sheets) are listed as skipped. Pages are named by their path inside the folder given.
+links to folders are passed over; other files that are not exported pages (images,
+style sheets) are listed as skipped. Pages are named by their path inside the folder given.
 """
 
 import os
@@ -42,7 +42,9 @@ def read_folder(folder):
             relative = Path(parent, name).relative_to(folder).as_posix()
             files.append((relative, Path(parent, name)))
     for relative, path in sorted(files):
-        if is_hidden(relative) or not is_export(relative):
+        if is_hidden(relative):
+            continue
+        if not is_export(relative):
             found.skipped.append(relative)
         else:
             found.pages.append(read_file(path, relative))

@@ -36,8 +36,8 @@ class Command(BaseCommand):
 Each PATH is an exported page (plain text or a saved HTML page, UTF-8 or
 GB18030), a folder of them or a .zip archive of them. A folder is read with
 its sub-folders, and an archive with the folders inside it, in the sorted
-order of the pages' paths; hidden files (.DS_Store, __MACOSX/) and files that
-are not pages (.txt, .html) are skipped and listed. Every page creates or
+order of the pages' paths; files that are not pages (.txt, .html) are
+skipped and listed, hidden ones (.DS_Store, .git/, __MACOSX/) passed over. Every page creates or
 updates one department DRAFT with all it says: name, date, introduction,
 responsibilities, institutions (with who handles whose routine work),
 affiliated units and contacts. Nothing is published unless --publish is
