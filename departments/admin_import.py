@@ -51,6 +51,11 @@ from .legacy import (
 from .models import DepartmentKind, Government
 
 SIGNING_SALT = "departments.admin_import"
+# Pages one upload may hold. The preview imports them all (rolled back) and the
+# confirmation again, each within one request, which gunicorn stops after 30 s
+# (deploy/gunicorn.conf.py); a new page costs about 0.17 s to import (bench/README.md).
+# A larger site is imported with manage.py import_legacy, or in parts.
+MAX_UPLOAD_PAGES = 100
 PREVIEW_MAX_AGE = 60 * 60
 TEMPLATES = "admin/departments/department/"
 
@@ -155,6 +160,16 @@ class ImportForm(forms.Form):
                     code="not_a_structure_page",
                 ) from None
             sources.append(source)
+        if len(sources) > MAX_UPLOAD_PAGES:
+            raise forms.ValidationError(
+                _(
+                    "These files hold %(count)s pages; the admin imports at most %(limit)s at a "
+                    "time. Upload them in parts, or have them imported with the command "
+                    "manage.py import_legacy."
+                )
+                % {"count": len(sources), "limit": MAX_UPLOAD_PAGES},
+                code="too_many_pages",
+            )
         return sources
 
     def import_settings(self):

@@ -22,7 +22,7 @@ from reversion.models import Version
 
 from contacts.models import Contact
 from delivery.models import PageVersion
-from departments import legacy
+from departments import admin_import, legacy
 from departments.legacy import archive
 from departments.models import AffiliatedUnit, Department, Government, Institution, Responsibility
 from departments.seed import SEED_PAGE
@@ -511,6 +511,18 @@ def test_admin_refuses_an_archive_it_cannot_read_whole(client, lanshan, superuse
     assert "site.zip: " in response.content.decode()
     assert message in response.content.decode()
     assert not Department.objects.exists()
+
+
+def test_admin_refuses_more_pages_than_a_request_can_import(
+    client, lanshan, superuser, monkeypatch
+):
+    monkeypatch.setattr(admin_import, "MAX_UPLOAD_PAGES", 3)
+    client.force_login(superuser)
+    response = client.post(IMPORT_URL, {"files": [zip_upload(SITE)]})
+    assert response.status_code == 400
+    assert "These files hold 4 pages; the admin imports at most 3 at a time." in (
+        response.content.decode()
+    )
 
 
 def test_only_staff_who_may_add_departments_can_import_an_archive(client, lanshan):
