@@ -91,6 +91,16 @@ def government(db):
 
 
 @pytest.fixture
+def lanshan(db):
+    """The fictional province whose departments the legacy exports in tests/legacy_pages are."""
+    return Government.objects.create(
+        slug="lanshan",
+        name_en="People's Government of Lanshan Province",
+        name_zh_hans="岚山省人民政府",
+    )
+
+
+@pytest.fixture
 def make_department(government):
     def make(slug="transport", publish_now=True, **fields):
         values = {

@@ -6,7 +6,6 @@ refused at the lines listed in ``malformed/expected.json``.
 """
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -23,20 +22,18 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 
-from contacts.models import Contact
 from departments import legacy as importer
 from departments.admin_import import import_urls
 from departments.models import (
-    AffiliatedUnit,
     Department,
     Government,
-    Institution,
     PublicationState,
-    Responsibility,
 )
 from departments.seed import SEED_PAGE
 from departments.services import publish
 from portal.urls import urlpatterns as portal_urlpatterns
+from tests.legacy_import import facts, row_counts
+from tests.legacy_import import run as run_command
 
 PAGES = Path(__file__).parent / "legacy_pages"
 MALFORMED = PAGES / "malformed"
@@ -64,74 +61,15 @@ def expected_facts(page):
 
 
 def run(*paths, **options):
-    """(exit status, stdout, stderr) of import_legacy, with each page's changes (-v 2)."""
-    options.setdefault("verbosity", 2)
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_legacy", *map(str, paths), stdout=out, stderr=err, **options)
-    except CommandError as error:
-        return error.returncode, out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
-
-
-def facts(draft, language):
-    """Everything a structure page says, in one language, as plain values."""
-
-    def column(row, base):
-        return getattr(row, build_localized_fieldname(base, language)) or ""
-
-    order = ("sort_order", "pk")
-    return {
-        "name": column(draft, "name"),
-        "published_at": timezone.localtime(draft.published_at).isoformat(),
-        "introduction": column(draft, "introduction"),
-        "responsibilities": [
-            column(item, "text") for item in draft.responsibilities.order_by(*order)
-        ],
-        "institutions": [
-            {
-                "name": column(item, "name"),
-                "full_name": column(item, "full_name"),
-                "handled_by": [
-                    column(handler, "name")
-                    for handler in item.routine_work_handled_by.order_by(*order)
-                ],
-            }
-            for item in draft.institutions.order_by(*order)
-        ],
-        "affiliated_units": [
-            {"name": column(unit, "name"), "relation": unit.relation}
-            for unit in draft.affiliated_units.order_by(*order)
-        ],
-        "contacts": [
-            {
-                "kind": contact.kind,
-                "label": column(contact, "label"),
-                "value": column(contact, "value"),
-            }
-            for contact in draft.contacts.order_by(*order)
-        ],
-    }
-
-
-def row_counts():
-    models = [Department, Responsibility, Institution, AffiliatedUnit, Contact, Version]
-    return {model.__name__: model.objects.count() for model in models}
+    """import_legacy's (exit status, stdout, stderr), with each page's changes (-v 2): these
+    tests read them."""
+    return run_command(*paths, verbosity=2, **options)
 
 
 def write_page(tmp_path, name, text, encoding="utf-8"):
     page = tmp_path / name
     page.write_bytes(text.encode(encoding))
     return page
-
-
-@pytest.fixture
-def lanshan(db):
-    return Government.objects.create(
-        slug="lanshan",
-        name_en="People's Government of Lanshan Province",
-        name_zh_hans="岚山省人民政府",
-    )
 
 
 # The seed page and its fixture.
