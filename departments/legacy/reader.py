@@ -4,8 +4,10 @@ Lines are classified by their shape, never by a sample's exact wording:
 boilerplate (breadcrumbs, "print close", "Produced By ...", "【打印】【关闭】",
 source and view counters) and section headings ("Institutional functions:",
 "内设机构") are skipped; a date line ("Date:2020-09-01 09:09", "发布日期：...",
-"2020年9月1日") gives the publication date (Beijing time); the first other
-line is the department's name; what comes before the first numbered item is
+"2020年9月1日", "15/03/2021") gives the publication date (Beijing time); the
+first other line is the department's name (an HTML page's title, what is above
+it being the site's: ``html_text``), and a text with no section heading and no
+fact is no structure page; what comes before the first numbered item is
 the introduction, kept verbatim ("Article 1 ... Article 3 ... Its main
 responsibilities include:" provisions included, one paragraph a line); numbered
 items ("(1)", "1.", "1、", "（一）", "一、", "①", or bullets) are the
