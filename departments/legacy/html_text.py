@@ -20,7 +20,7 @@ class HTMLText(HTMLParser):
     scripts, navigation and (outside an ``<article>`` or ``<main>``) the site's
     header and footer are left out. A table row of contact labels and values
     ("Address | No. 1 | Post code | 310003") is a "Label: value" line a pair, as is
-    a definition list's term and definition.
+    a definition list's contact label and its value.
     """
 
     TITLES = words("h1 h2 h3")
@@ -162,9 +162,14 @@ class HTMLText(HTMLParser):
         self.parts, self.cells, self.first_line = [], [], None
 
     def join_term(self):
-        """A definition after its term: "Telephone:" + "0571-…" → "Telephone: 0571-…"."""
+        """A contact after its term: "Telephone:" + "0571-…" → "Telephone: 0571-…"."""
         term, self.term = self.term, None
-        if term is not None and self.lines and self.lines[-1] is term:
+        if (
+            term is not None
+            and self.lines
+            and self.lines[-1] is term
+            and is_contact_label(term.text)
+        ):
             self.lines.pop()
             self.parts = [f"{term.text.rstrip(' :：')}: "]
             self.first_line = term.number

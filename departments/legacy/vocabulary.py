@@ -96,8 +96,9 @@ BOILERPLATE = [
 BOILERPLATE += [
     re.compile(r"^[^|:\d]{1,30}(?:\|[^|:\d]{1,30}){2,}$"),
     re.compile(
-        r"^(?:site\s+|website\s+|web\s+)?(?:designed|developed|built)\s+(?:and\s+\w+\s+)?by\b|"
-        r"^(?:网站)?(?:设计|制作|建设|开发)(?:单位)?\s*[:：]",
+        r"^(?:(?:web\s*)?site\s+)?designed\s+(?:and\s+\w+\s+)?by\b|"
+        r"^(?:web\s*)?site\s+(?:developed|built|maintained|hosted)\s+by\b|"
+        r"^(?:网站(?:设计|制作|建设|开发|维护)|设计制作|技术制作)(?:单位)?\s*[:：]",
         re.I,
     ),
     re.compile(r"^(?:分享到|分享|share\s+(?:to|on|this))\s*[:：]", re.I),
