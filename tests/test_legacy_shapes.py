@@ -213,3 +213,15 @@ def test_text_that_is_no_structure_page_is_refused_at_its_title(lanshan, tmp_pat
     assert "line 5" not in err
     assert set(row_counts().values()) == {0}
     assert not Department.objects.exists()
+
+
+def test_an_introduction_that_begins_like_a_vendor_credit_is_kept():
+    page = parse(
+        "Bureau of Testing of Lanshan Province\n\n"
+        "Built by the province in 1950, the bureau tests things. Its duties are:\n\n"
+        "(1) Testing things.\n"
+    )
+    assert page.problems == []
+    assert page.introduction == (
+        "Built by the province in 1950, the bureau tests things. Its duties are:"
+    )
