@@ -311,9 +311,11 @@ def detail_response(request, page, live_from, lang):
                 "full_name": item.full_name,
                 "routine_work_handled_by": [handler.code for handler in item.handlers],
                 "handles_routine_work_of": [handled.code for handled in item.handles],
+                "routine_work_handlers_not_exhaustive": item.handlers_not_exhaustive,
             }
             for item in page.institutions
         ],
+        institutions_not_exhaustive=page.institutions_not_exhaustive,
         affiliated_units=[
             {
                 "anchor": f"unit-{unit.number}",
@@ -324,7 +326,9 @@ def detail_response(request, page, live_from, lang):
             for unit in page.units
         ],
         directly_affiliated_count=len(page.directly_affiliated_units),
+        directly_affiliated_units_not_exhaustive=page.directly_affiliated_units_not_exhaustive,
         managed_count=len(page.managed_units),
+        managed_units_not_exhaustive=page.managed_units_not_exhaustive,
         leaders=[
             {
                 "anchor": f"leader-{leader.number}",
