@@ -79,6 +79,11 @@ def item_number(number, language=None):
     return f"({number})"
 
 
+def list_separator():
+    """What separates the items of a list written inline: ", " or "、"."""
+    return pgettext("separator between items of a list", ", ")
+
+
 def join_list(items, *, exhaustive=True, counted=False):
     """Join names as a sentence does: "A, B, and C" or "A、B和C".
 
@@ -88,7 +93,7 @@ def join_list(items, *, exhaustive=True, counted=False):
     as usual.
     """
     items = [str(item) for item in items]
-    separator = pgettext("separator between items of a list", ", ")
+    separator = list_separator()
     if not exhaustive:
         return pgettext("a list that names only some of its items", "%(items)s, etc.") % {
             "items": separator.join(items)

@@ -30,6 +30,7 @@ from django.views.generic import TemplateView
 from pydantic import ValidationError
 
 from core.models import choice_label
+from core.text import list_separator
 
 from . import api_schema as schema
 from . import lookup
@@ -194,12 +195,12 @@ def refusal(parameter, value):
     if parameter == "lang":
         return _("Unknown language “%(value)s” for “lang”; use one of: %(choices)s.") % {
             "value": echo(value),
-            "choices": ", ".join(LANGUAGE_CODES),
+            "choices": list_separator().join(LANGUAGE_CODES),
         }
     if parameter == "kind":
         return _("Unknown kind “%(value)s” for “kind”; use one of: %(choices)s.") % {
             "value": echo(value),
-            "choices": ", ".join(DepartmentKind.values),
+            "choices": list_separator().join(DepartmentKind.values),
         }
     if parameter == "page_size":
         return _("“%(parameter)s” must be a whole number from 1 to %(maximum)s.") % {

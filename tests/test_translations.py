@@ -117,3 +117,26 @@ def test_admin_templates_hold_no_chinese_outside_the_catalogue():
         if chinese.search(line)
     ]
     assert found == []
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+MARKUP = re.compile(r"<[^>]+>|&\w+;")
+HAN = r"[\u4e00-\u9fff]"
+
+
+def test_chinese_is_written_with_full_width_punctuation_and_no_space_after_it():
+    """A msgstr in Chinese uses （）：，；！？ and no space after them, nor between Chinese and
+    a number or a name it gives ("已将%(count)s个部门", not "已将 %(count)s 个部门")."""
+    wrong = []
+    for entry in po_entries():
+        msgstr = entry.get("msgstr") or entry.get("msgstr[0]") or ""
+        if not re.search(HAN, msgstr):
+            continue
+        text = PLACEHOLDER.sub("X", MARKUP.sub("", msgstr))
+        if (
+            re.search(rf"{HAN}[(),:;!?]|[(),:;!?]{HAN}", text)
+            or re.search(r"[，。：；、（）！？] ", text)
+            or re.search(rf"{HAN} X|X {HAN}", text)
+        ):
+            wrong.append(msgstr)
+    assert wrong == []
