@@ -107,7 +107,7 @@ def test_chinese_chart_shows_every_institution_and_unit_in_order(client, seed):
             "其他未一一列出",
             "直属单位",
             *ZH_DIRECT_UNITS,
-            "管理的单位",
+            "管理单位",
             *ZH_MANAGED_UNITS,
         ],
     )

@@ -140,3 +140,19 @@ def test_chinese_is_written_with_full_width_punctuation_and_no_space_after_it():
         ):
             wrong.append(msgstr)
     assert wrong == []
+
+
+def test_one_chinese_term_for_each_thing():
+    """Withdrawing is 撤下; the display modes are 标准模式 and 长者模式; affiliated units as a
+    whole (directly affiliated and managed) are 所属单位, managed units 管理单位."""
+    msgstrs = {
+        entry["msgid"]: entry.get("msgstr") or entry.get("msgstr[0]") or ""
+        for entry in po_entries()
+    }
+    chinese = "\n".join(msgstrs.values())
+    for other_word in ("撤回", "撤销", "下线", "标准显示", "适老化显示", "管理的单位", "百万像素"):
+        assert other_word not in chinese
+    assert msgstrs["Affiliated units"] == "所属单位"
+    assert msgstrs["Directly affiliated units"] == "直属单位"
+    assert msgstrs["Managed units"] == "管理单位"
+    assert msgstrs["Standard mode"] == "标准模式"
