@@ -276,7 +276,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, LanguageTabsAdmin):
             cancel = may_cancel and request.POST.get("cancel_scheduled_publication")
             if cancel and services.cancel_scheduled_publication(department, user=request.user):
                 self.message_user(
-                    request, _("The scheduled publication is cancelled."), messages.SUCCESS
+                    request, _("The scheduled publication is canceled."), messages.SUCCESS
                 )
         return response
 

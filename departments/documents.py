@@ -1,7 +1,7 @@
 """The publication document: every fact a published structure page shows, stored once.
 
 Publishing builds it from the draft (:func:`build`) and stores it on the publication
-(``Department.document``). The structure page, its organisation chart and JSON-LD, the
+(``Department.document``). The structure page, its organization chart and JSON-LD, the
 API's detail and the statically published files all read it, through
 ``departments.structure_page.StructurePage``; the staff preview builds the same document
 from the draft, so it shows exactly what publishing would.

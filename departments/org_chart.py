@@ -1,4 +1,4 @@
-"""The department's organisation chart, drawn as nested lists
+"""The department's organization chart, drawn as nested lists
 (``templates/jinja2/departments/includes/org_chart.html``).
 
 The chart is HTML that CSS draws as boxes and connectors (``portal.css``,
@@ -46,7 +46,7 @@ class Chart:
 
 
 def handled_by_text(institution):
-    return pgettext("organisation chart", "Routine work handled by the %(handlers)s") % {
+    return pgettext("organization chart", "Routine work handled by the %(handlers)s") % {
         "handlers": join_list(
             (handler.full_name for handler in institution.handlers),
             exhaustive=not institution.handlers_not_exhaustive,
@@ -55,12 +55,12 @@ def handled_by_text(institution):
 
 
 def handles_text(institution):
-    return pgettext("organisation chart", "Handles the routine work of the %(institution)s") % {
+    return pgettext("organization chart", "Handles the routine work of the %(institution)s") % {
         "institution": institution.full_name
     }
 
 
-def organisation_chart(page):
+def organization_chart(page):
     """The chart of a ``departments.structure_page.StructurePage``, in page order.
 
     Drawn from the page's items, so it reads no database and no translated field.

@@ -2,7 +2,7 @@
 
 ``StructurePage(document, government_names)`` is what every output of a published
 department reads: the structure page's template
-(``templates/jinja2/departments/department_detail.html``), the organisation chart
+(``templates/jinja2/departments/department_detail.html``), the organization chart
 (``departments.org_chart``), the JSON-LD (``departments.structured_data``) and the API's
 detail (``departments.api``). The facts are computed here once (numbers, anchors, who
 handles whose routine work in both directions, the two groups of units, labels of codes

@@ -25,7 +25,7 @@ from jinja2 import Environment
 from core.navigation import display_mode_toggle, language_versions, page_links
 from core.text import list_separator
 from departments.images import responsive_image
-from departments.org_chart import organisation_chart
+from departments.org_chart import organization_chart
 from departments.structure_page import affiliated_units_sentence, routine_work_note
 from departments.structured_data import department_json_ld
 
@@ -93,7 +93,7 @@ def group_count(count):
     return mark_safe(conditional_escape(pattern) % {"count": number})
 
 
-def labelled(label, value):
+def labeled(label, value):
     """A label ending with a colon and its value on one line: "Label: value" in English,
     "标签：值" in Chinese (a full-width colon is followed by no space). Either may be HTML
     (``Markup``); text is escaped."""
@@ -120,7 +120,7 @@ GLOBALS = {
     "display_mode_toggle": display_mode_toggle,
     "affiliated_units_sentence": affiliated_units_sentence,
     "routine_work_note": routine_work_note,
-    "organisation_chart": organisation_chart,
+    "organization_chart": organization_chart,
     "department_json_ld": department_json_ld,
     "responsive_image": responsive_image,
     "departments_published": departments_published,
@@ -135,7 +135,7 @@ FILTERS = {
     "datetime_attribute": datetime_attribute,
     "linebreaks": linebreaks,
     "linebreaksbr": linebreaksbr,
-    "labelled": labelled,
+    "labeled": labeled,
 }
 
 

@@ -156,3 +156,29 @@ def test_one_chinese_term_for_each_thing():
     assert msgstrs["Directly affiliated units"] == "直属单位"
     assert msgstrs["Managed units"] == "管理单位"
     assert msgstrs["Standard mode"] == "标准模式"
+
+
+BRITISH_SPELLING = re.compile(
+    r"\b\w+(?:is(?:e|ed|es|ing|ation|ations)|yse|ysed|elled|elling)\b|colour|behaviour|honour|"
+    r"favour|neighbour|centre|licence|catalogue|cancelled|grey|enquir",
+    re.IGNORECASE,
+)
+# Words that are spelled so in American English too.
+AMERICAN_ALSO = {
+    *("otherwise", "likewise", "wise", "rise", "arise", "raise", "noise", "praise", "precise"),
+    *("concise", "premise", "promise", "compromise", "comprise", "advise", "devise", "revise"),
+    *("supervise", "exercise", "enterprise", "expertise", "surprise", "franchise", "disguise"),
+    *("raised", "raising", "arising", "rising", "revised", "advised", "supervised", "promised"),
+}
+
+
+def test_the_english_interface_spells_as_the_seed_does():
+    """American spelling, as the seed page ("organizing", "analyzing"): "organization chart",
+    "canceled", "neighboring"."""
+    british = {
+        word
+        for entry in po_entries()
+        for word in BRITISH_SPELLING.findall(entry["msgid"] + " " + entry.get("msgid_plural", ""))
+        if word.lower() not in AMERICAN_ALSO
+    }
+    assert british == set()

@@ -1,4 +1,4 @@
-"""The organisation chart in the browser: boxes that wrap on a phone, a chart on a desktop, and
+"""The organization chart in the browser: boxes that wrap on a phone, a chart on a desktop, and
 nested lists with readable text for screen readers."""
 
 import pytest
@@ -7,7 +7,7 @@ from tests.browser.conftest import LANGUAGES, STRUCTURE_PAGE, is_elderly, open_p
 from tests.browser.helpers import fail_on, horizontal_scroll_problem
 
 CAPTIONS = {
-    "en": "Organisation chart of Department of Public Security of Zhejiang Province",
+    "en": "Organization chart of Department of Public Security of Zhejiang Province",
     "zh-hans": "浙江省公安厅组织结构图",
 }
 RELATIONS = {
@@ -68,7 +68,7 @@ def test_screen_readers_read_the_chart_as_a_captioned_figure_of_nested_lists(new
     page = new_page(lang=lang)
     open_page(page, STRUCTURE_PAGE.url(lang))
     section = page.get_by_role(
-        "region", name={"en": "Organisation chart", "zh-hans": "组织结构图"}[lang]
+        "region", name={"en": "Organization chart", "zh-hans": "组织结构图"}[lang]
     )
     figure = section.get_by_role("figure", name=CAPTIONS[lang])
     assert figure.count() == 1
