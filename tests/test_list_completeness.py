@@ -10,6 +10,7 @@ from django.utils import translation
 
 from departments import documents
 from departments.models import AffiliatedUnit, Department
+from tests.admin_forms import form_data
 from tests.conftest import page_text
 
 DIRECT = AffiliatedUnit.Relation.DIRECTLY_AFFILIATED
@@ -166,3 +167,45 @@ def test_a_document_of_the_previous_version_is_rebuilt_with_the_flags(client, se
     rebuilt = publications.get().document
     assert rebuilt["schema_version"] == documents.SCHEMA_VERSION == 2
     assert rebuilt["institutions_not_exhaustive"] is True
+
+
+def test_editors_say_in_the_admin_which_lists_name_only_some(client, seed, django_user_model):
+    change_url = f"/admin/departments/department/{seed.pk}/change/"
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", "pw"))
+    data = form_data(client.get(change_url))
+    # The seed's flags, as the change page shows them.
+    assert data["institutions_not_exhaustive"] == "on"
+    assert "managed_units_not_exhaustive" not in data
+    political = next(
+        index
+        for index in range(int(data["institutions-TOTAL_FORMS"]))
+        if data[f"institutions-{index}-code"] == "political-department"
+    )
+    assert data[f"institutions-{political}-routine_work_handlers_not_exhaustive"] == "on"
+    # Saying the institutions are all listed, and the managed units are not.
+    del data["institutions_not_exhaustive"]
+    data["managed_units_not_exhaustive"] = "on"
+    assert client.post(change_url, data).status_code == 302
+    seed.refresh_from_db()
+    assert seed.institutions_not_exhaustive is False
+    assert seed.managed_units_not_exhaustive is True
+    publish_url = f"/admin/departments/department/{seed.pk}/publish/"
+    assert client.post(publish_url, {}).status_code == 302
+    english = page_text(client.get(EN_SEED))
+    assert "consists of the following institutions" in english
+    assert "and manages the provincial public security aviation police team, etc." in english
+
+
+def test_the_openapi_document_describes_the_flags(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    department = schemas["Department"]["properties"]
+    for flag in (
+        "institutions_not_exhaustive",
+        "directly_affiliated_units_not_exhaustive",
+        "managed_units_not_exhaustive",
+    ):
+        assert department[flag]["type"] == "boolean"
+        assert flag in schemas["Department"]["required"]
+    handlers = schemas["Institution"]["properties"]["routine_work_handlers_not_exhaustive"]
+    assert handlers["type"] == "boolean" and "etc." in handlers["description"]
