@@ -74,8 +74,8 @@ def large_number(number, language=None):
 
 def item_number(number, language=None):
     """The label of a numbered item: "(4)" in English, "（四）" in Chinese."""
-    if is_chinese(language) and 0 < number < 100:
-        return f"（{chinese_number(number)}）"
+    if is_chinese(language):
+        return f"（{chinese_number(number) if 0 < number < 100 else number}）"
     return f"({number})"
 
 
