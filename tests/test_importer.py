@@ -6,6 +6,7 @@ refused at the lines listed in ``malformed/expected.json``.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,26 @@ def test_each_sample_page_imports_into_its_expected_facts(lanshan, page):
     assert Version.objects.get_for_object(draft).count() == 1
 
 
+@pytest.mark.parametrize("page", SAMPLE_PAGES, ids=lambda page: page.name)
+def test_each_sample_page_names_exactly_its_expected_warnings(lanshan, page):
+    """A count that disagrees with its list, or an extra line that holds no fact, is a
+    warning: the page is imported, and the command names the line."""
+    expected = expected_facts(page)
+    options = {} if expected["language"] == "en" else {"slug": expected["slug"]}
+
+    status, out, err = run(page, **options)
+
+    assert status == 0, err
+    named = {}
+    for line in (out + err).splitlines():
+        if match := re.search(r"\bline (\d+): ", line):
+            named.setdefault(int(match.group(1)), []).append(line)
+    warnings = expected.get("warnings", [])
+    assert sorted(named) == [warning["line"] for warning in warnings], out + err
+    for warning in warnings:
+        assert any(warning["contains"] in line for line in named[warning["line"]])
+
+
 def test_sample_pages_cover_the_variations(lanshan):
     """The samples really hold what they are meant to test."""
     texts = {page.name: page.read_bytes() for page in SAMPLE_PAGES}
@@ -235,12 +256,12 @@ def test_html_problems_are_reported_at_their_source_lines(tmp_path, lanshan):
         tmp_path,
         "page.html",
         "<html>\n<body>\n<h1>Bureau of Testing of Lanshan Province</h1>\n"
-        "<ol>\n<li>Testing.</li>\n</ol>\n<p>\n  Share this page with a friend\n</p>\n"
+        "<ol>\n<li>Testing.</li>\n</ol>\n<p>\n  Provincial Testing Centre\n</p>\n"
         "<p>Telephone: 0571-12345678</p>\n</body>\n</html>\n",
     )
     status, _out, err = run(page)
     assert status == 1
-    assert "line 8: Share this page with a friend — could not place this line" in err
+    assert "line 8: Provincial Testing Centre — could not place this line" in err
 
 
 def test_chinese_page_of_an_unknown_department_asks_for_a_slug(lanshan):
@@ -299,9 +320,10 @@ def test_refused_page_reports_every_unplaceable_line(tmp_path, lanshan):
         "\n"
         "Fax: not available\n",
     )
-    status, _out, err = run(page)
+    status, out, err = run(page)
     assert status == 1
-    assert "line 6: Click here to rate this page — could not place this line" in err
+    # A line that holds no fact is only a warning, but named all the same.
+    assert "line 6: Click here to rate this page — left out" in out + err
     assert "line 8: " in err  # numbered after a line that ended the responsibilities
     assert "line 10: Fax: not available — Enter a telephone number" in err
     assert not Department.objects.exists()
@@ -700,12 +722,12 @@ def test_admin_previews_then_imports_uploaded_pages(client, lanshan, superuser):
 def test_admin_shows_refused_lines_and_imports_only_the_good_file(client, lanshan, superuser):
     client.force_login(superuser)
     response = client.post(
-        IMPORT_URL, {"files": upload(MALFORMED / "unplaceable-line.txt", GOOD_PAGE)}
+        IMPORT_URL, {"files": upload(MALFORMED / "numbering-gap.txt", GOOD_PAGE)}
     )
     content = response.content.decode()
-    assert "unplaceable-line.txt: Refused" in content
-    assert "Line 10" in content
-    assert "Subscribe to our newsletter for weekly updates" in content
+    assert "numbering-gap.txt: Refused" in content
+    assert "Line 8" in content
+    assert "(4) Supervising examinations." in content
     assert "en-archives-no-intro.txt: Will be created" in content
 
     client.post(IMPORT_URL, {"payload": response.context["payload"]})

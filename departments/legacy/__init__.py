@@ -22,7 +22,7 @@ The package, from bytes to report; a module imports only modules above it:
 - ``names``: counts, lists of names, which name means which;
 - ``shapes``: the shape of a line (boilerplate, date, heading, label, marker...);
 - ``page``: what a page holds, and as JSON values;
-- ``sentences`` and ``reader``: the page reader;
+- ``sentences``, ``lists`` and ``reader``: the page reader;
 - ``results``, ``drafts`` and ``writer``: the draft writer and what it changed;
 - ``report``: what the command prints;
 - this module: the public face (``import_source``, ``run_import``...).
@@ -128,15 +128,18 @@ def import_page(page, options):
     """Writes one page (``read_source``'s) in its own transaction; a refused page writes nothing."""
     refused = PageResult(source=page.source, status=REFUSED, dry_run=options.dry_run)
     refused.language, refused.name = page.language, page.name
+    refused.warnings = list(page.warnings)
     if page.problems:
         refused.problems = page.problems
         return refused
     try:
         with transaction.atomic():
-            return DraftWriter(page, options).write()
+            result = DraftWriter(page, options).write()
     except ImportRefused as error:
         refused.problems = error.problems
         return refused
+    result.warnings = list(page.warnings) + result.warnings
+    return result
 
 
 def run_import(sources, options):

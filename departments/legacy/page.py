@@ -53,6 +53,9 @@ class Page:
     units: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    # Problems that do not stop the import (a count that disagrees with its list, an
+    # extra line that holds no fact): shown with the page's result.
+    warnings: list = field(default_factory=list)
 
     @property
     def language_name(self):
@@ -64,6 +67,7 @@ def page_data(page):
     data = asdict(page)
     data["published_at"] = page.published_at.isoformat() if page.published_at else None
     data["problems"] = [[p.line, p.text, str(p.message)] for p in page.problems]
+    data["warnings"] = [[p.line, p.text, str(p.message)] for p in page.warnings]
     return data
 
 
@@ -78,5 +82,6 @@ def page_from_data(data):
             "units": [ParsedUnit(**item) for item in data["units"]],
             "contacts": [ParsedContact(**item) for item in data["contacts"]],
             "problems": [Problem(*item) for item in data["problems"]],
+            "warnings": [Problem(*item) for item in data.get("warnings", [])],
         }
     )

@@ -34,10 +34,10 @@ from contacts.models import Contact, ContactKind
 
 from ..models import AffiliatedUnit
 from .decoding import clean_text
-from .names import looks_like_name, marker_number, marker_style, split_names
-from .page import Page, ParsedContact, ParsedInstitution, ParsedUnit
+from .lists import ListReader
+from .names import marker_number, marker_style
+from .page import Page, ParsedContact, ParsedUnit
 from .problems import Problem
-from .sentences import SentenceReader
 from .shapes import (
     Entry,
     contact_kind,
@@ -63,7 +63,7 @@ from .vocabulary import (
 )
 
 
-class PageReader(SentenceReader):
+class PageReader(ListReader):
     """Places every line of a page, or says which it could not place."""
 
     def __init__(self, source, lines):
@@ -74,9 +74,6 @@ class PageReader(SentenceReader):
         self.intro = []
         self.numbering = None
         self.items_closed = False
-
-    def unplaced(self, entry):
-        self.problem(entry, _("could not place this line"))
 
     def read(self):
         for entry in self.entries():
@@ -296,24 +293,6 @@ class PageReader(SentenceReader):
             self.take_list_line(entry, text)
         else:
             self.unplaced(entry)
-
-    def take_list_line(self, entry, text):
-        """A line of an "Internal institutions" or "Affiliated units" section: names only."""
-        if self.section not in ("institutions", "units"):
-            self.unplaced(entry)
-            return
-        if self.page.responsibilities:
-            self.items_closed = True
-        text = clean_text(text).rstrip(".。;；")
-        names = split_names(text, self.language)
-        if not names or not all(looks_like_name(name, self.language) for name in names):
-            self.unplaced(entry)
-            return
-        for name in names:
-            if self.section == "institutions":
-                self.page.institutions.append(ParsedInstitution(name, entry.number))
-            else:
-                self.direct.append((name, entry.number))
 
     # The whole page.
 

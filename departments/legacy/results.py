@@ -77,6 +77,8 @@ class PageResult:
     department_id: int | None = None
     changes: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    # The page's warnings (``Page.warnings``): imported all the same.
+    warnings: list = field(default_factory=list)
     published: bool = False
     dry_run: bool = False
 

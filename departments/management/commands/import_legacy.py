@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 from django.core.management.base import DjangoHelpFormatter
 from django.core.validators import validate_slug
+from django.utils.translation import gettext as _
 
 from departments.legacy import (
     CREATED,
@@ -142,6 +143,13 @@ with status 1. Importing an unchanged page changes nothing."""
             stream = self.stderr if result.refused else self.stdout
             for line in report_lines(result):
                 stream.write(line)
+            # A page imported with warnings is imported all the same (exit status 0).
+            for warning in result.warnings:
+                stream.write(
+                    "  "
+                    + _("line %(line)s: %(text)s — %(message)s")
+                    % {"line": warning.line, "text": warning.text, "message": warning.message}
+                )
         counts = {
             status: sum(result.status == status for result in results)
             for status in (CREATED, UPDATED, UNCHANGED)
