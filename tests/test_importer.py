@@ -329,6 +329,51 @@ def test_refused_page_reports_every_unplaceable_line(tmp_path, lanshan):
     assert not Department.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "page_text",
+    [
+        "Department of Testing of Lanshan Province\nDate: 2021-03-15\n\n(1) Testing.\n"
+        "(2) Completing other tasks.\n\n"
+        "The Department has the following internal institutions: etc.\n",
+        "岚山省测试厅\n发布日期：2021-03-15\n\n（一）负责全省测试工作。\n"
+        "（二）完成省政府交办的其他任务。\n\n岚山省测试厅设等5个内设机构。\n",
+    ],
+    ids=["en", "zh"],
+)
+def test_a_sentence_naming_a_list_without_names_is_refused_never_an_empty_list(
+    tmp_path, lanshan, page_text
+):
+    page = write_page(tmp_path, "page.txt", page_text)
+
+    status, _out, err = run(page, slug="testing")
+
+    assert status == 1
+    assert "line 7: " in err
+    assert "this sentence names a list, but no name could be read in it" in err
+    assert not Department.objects.exists()
+
+
+def test_a_line_that_could_hold_a_fact_refuses_the_page_one_that_cannot_is_a_warning(
+    tmp_path, lanshan
+):
+    head = (
+        "Department of Testing of Lanshan Province\nDate: 2021-03-15\n\n(1) Testing.\n"
+        "(2) Completing other tasks.\n\nThe Department has two internal institutions: "
+        "General Office and Testing Division.\n\n"
+    )
+    extra = write_page(tmp_path, "extra.txt", head + "Thank you for your visit\n")
+    unit = write_page(tmp_path, "unit.txt", head + "Provincial Testing Centre\n")
+
+    status, out, err = run(extra)
+    assert status == 0, err
+    assert "line 9: Thank you for your visit — left out" in out
+    assert Department.objects.drafts().get().institutions.count() == 2
+
+    status, _out, err = run(unit)
+    assert status == 1
+    assert "line 9: Provincial Testing Centre — could not place this line" in err
+
+
 def test_a_failure_while_writing_leaves_nothing_of_that_page(seed, monkeypatch, tmp_path):
     """One transaction per page: rows written before the failure are rolled back too."""
     before = facts(seed, "en")

@@ -65,7 +65,12 @@ class ListReader(SentenceReader):
             self.unplaced(entry)
             return
         if count is not None and count != len(names):
-            message = _("the page says %(expected)s but lists %(count)s")
+            if self.section == "institutions":
+                message = _("the page says %(expected)s institutions but lists %(count)s")
+            else:
+                message = _(
+                    "the page says %(expected)s directly affiliated units but lists %(count)s"
+                )
             self.warn(entry, message % {"expected": count, "count": len(names)})
         for name in names:
             if self.section == "institutions":

@@ -56,6 +56,7 @@ from .vocabulary import (
     LIST_SECTIONS,
     MARKER,
     NAME_MAX,
+    NAME_SECTIONS,
     SENTENCE_END,
     TERMINAL,
     WRAPPED_LENGTH,
@@ -146,7 +147,7 @@ class PageReader(ListReader):
             self.take_contacts(entry)
         elif entry.tag == "marker":
             self.take_numbered(entry)
-        elif self.state == "intro" and self.section not in ("institutions", "units", "contacts"):
+        elif self.state == "intro" and self.section not in (*NAME_SECTIONS, "contacts"):
             self.take_introduction(entry)
         else:
             self.take_statement(entry)
@@ -195,7 +196,7 @@ class PageReader(ListReader):
         folded = fold(entry.text)
         match = MARKER.match(folded)
         body = clean_text(entry.text[match.end() :])
-        if self.section in ("institutions", "units"):
+        if self.section in NAME_SECTIONS:
             self.take_list_line(entry, body)
             return
         if self.section == "contacts" or self.items_closed:
@@ -289,7 +290,7 @@ class PageReader(ListReader):
             self.items_closed = True
         if self.take_sentences(entry, text):
             return
-        if self.section in ("institutions", "units"):
+        if self.section in NAME_SECTIONS:
             self.take_list_line(entry, text)
         else:
             self.unplaced(entry)

@@ -115,6 +115,7 @@ class SentenceReader:
         names = split_names(text, self.language, expected)
         if not names:
             self.problem(entry, _("this sentence names a list, but no name could be read in it"))
+            return names
         for name in names:
             if not looks_like_name(name, self.language):
                 self.problem(entry, _("“%(name)s” does not look like a name") % {"name": name})

@@ -45,7 +45,10 @@ TERMINAL = re.compile(r"[.。!?！？;；:：]$")
 SENTENCE_END = re.compile(r"[.。!?！？;；]$")
 # Shorter lines were not wrapped by the export: they are lines of their own.
 WRAPPED_LENGTH = 20
-LIST_SECTIONS = ("institutions", "units", "contacts", "leaders", "mixed")
+# Sections of names, one or several a line; "mixed" names both institutions and units
+# ("Organisation") and cannot be told apart.
+NAME_SECTIONS = ("institutions", "units", "mixed")
+LIST_SECTIONS = (*NAME_SECTIONS, "contacts", "leaders")
 
 DATE_LABEL = (
     r"(?:date|published|publication\s+date|date\s+of\s+publication|release\s+date|"
@@ -112,6 +115,9 @@ HEADINGS = {
         r"leaders?|leadership|(?:current\s+)?leading\s+officials|领导|领导信息|领导班子|现任领导"
     ),
 }
+# Lists (issue 20): a section of names that does not say whether they are institutions or
+# affiliated units.
+HEADINGS["mixed"] = r"organi[sz]ations?(?:al\s+structure)?|organi[sz]ation\s+chart|组织架构"
 HEADING = re.compile(
     rf"^(?:{MARKER.pattern[1:]})?(?P<heading>"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in HEADINGS.items())
