@@ -84,6 +84,9 @@ def strip_article(name):
 def looks_like_name(name, language):
     if not name or len(name) > NAME_MAX:
         return False
+    if re.search(r"\d{5,}|@|https?://|www\.", name):
+        # A telephone number, an e-mail or a web address: a contact, never a name.
+        return False
     if language == CHINESE:
         return len(name) <= 60 and not re.search(r"[。；;：:!?！？]", name)
     return len(name.split()) <= 16 and not re.search(r"[;:!?]|\.\s", name)
@@ -129,7 +132,12 @@ def and_split(part, language, force=False):
 
 def split_names(text, language, expected=None):
     """The names of a list, in order; ``expected`` (a stated count) decides unclear "and"s."""
-    separators = r"\s*[、,，;；]\s*" if language == CHINESE else r"\s*[,;]\s*"
+    separators = (
+        # Chinese names hold no space: one between two characters separates two names.
+        r"\s*[、,，;；]\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+        if language == CHINESE
+        else r"\s*[,;]\s*"
+    )
     # "…, etc." and "…等" close a list; they are no part of its last name.
     close = LIST_CLOSE_ZH if language == CHINESE else LIST_CLOSE_EN
     text = close.sub("", text.strip())
