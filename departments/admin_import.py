@@ -8,6 +8,15 @@ never stored on the server; confirming writes those pages, this time for real,
 without reading the files again. A file far too large or too long to be a
 structure page is refused by the upload form, before anything reads it.
 
+A .zip archive of exports stands for the pages in it (``legacy.read_archive``, as for
+the command): the preview lists each of them, and the files in it that are not pages
+as skipped. An archive that cannot be imported whole (damaged, far too large once
+expanded, naming files outside itself) is refused by the upload form.
+
+The preview leaves no trace: its run is rolled back, and what a change announces
+outside the database (re-rendering the published files) waits for a commit that a
+rolled-back run never makes (``tests/test_import_site.py`` checks it).
+
 ``DepartmentAdmin.get_urls()`` includes ``import_urls(self)`` before its other
 patterns (the admin's ``<path:object_id>/`` pattern would otherwise take
 ``import/`` for an object id).
@@ -32,14 +41,21 @@ from .legacy import (
     ImportRefused,
     Source,
     import_pages,
+    is_archive,
     page_data,
     page_from_data,
+    read_archive,
     read_source,
     refuse_oversized,
 )
 from .models import DepartmentKind, Government
 
 SIGNING_SALT = "departments.admin_import"
+# Pages one upload may hold. The preview imports them all (rolled back) and the
+# confirmation again, each within one request, which gunicorn stops after 30 s
+# (deploy/gunicorn.conf.py); a new page costs about 0.17 s to import (bench/README.md).
+# A larger site is imported with manage.py import_legacy, or in parts.
+MAX_UPLOAD_PAGES = 100
 PREVIEW_MAX_AGE = 60 * 60
 TEMPLATES = "admin/departments/department/"
 
@@ -50,7 +66,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.htm,.html"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.htm,.html,.zip"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -65,7 +81,8 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Exported pages"),
         help_text=gettext_lazy(
             "Structure pages exported from the old system, as plain text or saved HTML pages "
-            "(UTF-8 or GB18030). Choose several files at once to import several departments."
+            "(UTF-8 or GB18030), or .zip archives of them. Choose several files at once to "
+            "import several departments."
         ),
     )
     slug = forms.SlugField(
@@ -89,6 +106,14 @@ class ImportForm(forms.Form):
         initial=DepartmentKind.COMPONENT,
         required=False,
     )
+    folder_per_department = forms.BooleanField(
+        label=gettext_lazy("One folder per department"),
+        required=False,
+        help_text=gettext_lazy(
+            "For an archive whose folders each hold one department's pages: a Chinese page "
+            "updates the department of the English page in its folder."
+        ),
+    )
     publish = forms.BooleanField(
         label=gettext_lazy("Publish right after importing"),
         required=False,
@@ -106,10 +131,25 @@ class ImportForm(forms.Form):
             del self.fields["publish"]
 
     def clean_files(self):
-        """The uploads as Sources; one far too large or long for a structure page is refused
-        here, in milliseconds, before anything decodes or reads it."""
+        """The uploads as Sources (an archive's pages in its place); one far too large or
+        long for a structure page, or an archive that cannot be imported whole, is refused
+        here, in milliseconds, before anything decodes or reads a page. The files of an
+        archive that are not pages are kept in ``skipped``."""
         sources = []
+        self.skipped = []
         for upload in self.cleaned_data["files"]:
+            if is_archive(upload.name):
+                try:
+                    found = read_archive(upload, upload.name)
+                except ImportRefused as refusal:
+                    raise forms.ValidationError(
+                        _("%(name)s: %(problem)s")
+                        % {"name": upload.name, "problem": refusal.problems[0].message},
+                        code="archive_refused",
+                    ) from None
+                sources.extend(found.pages)
+                self.skipped.extend(found.skipped)
+                continue
             source = Source(upload.name, upload.read())
             try:
                 refuse_oversized(source.data)
@@ -120,6 +160,16 @@ class ImportForm(forms.Form):
                     code="not_a_structure_page",
                 ) from None
             sources.append(source)
+        if len(sources) > MAX_UPLOAD_PAGES:
+            raise forms.ValidationError(
+                _(
+                    "These files hold %(count)s pages; the admin imports at most %(limit)s at a "
+                    "time. Upload them in parts, or have them imported with the command "
+                    "manage.py import_legacy."
+                )
+                % {"count": len(sources), "limit": MAX_UPLOAD_PAGES},
+                code="too_many_pages",
+            )
         return sources
 
     def import_settings(self):
@@ -130,6 +180,7 @@ class ImportForm(forms.Form):
             "government": government.pk if government else None,
             "kind": self.cleaned_data["kind"] or DepartmentKind.COMPONENT,
             "publish": bool(self.cleaned_data.get("publish")),
+            "folder_per_department": self.cleaned_data["folder_per_department"],
         }
 
 
@@ -149,6 +200,7 @@ def import_options(values, user, dry_run):
         publish=bool(values.get("publish")) and user.has_perm("departments.publish_department"),
         dry_run=dry_run,
         user=user,
+        folder_per_department=bool(values.get("folder_per_department")),
     )
 
 
@@ -185,6 +237,7 @@ def import_view(request, model_admin):
         context.update(
             title=_("Preview of the import"),
             results=results,
+            skipped=form.skipped,
             payload=sign(pages, values, request.user),
             can_confirm=any(result.status in (CREATED, UPDATED) for result in results),
         )

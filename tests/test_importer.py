@@ -33,7 +33,8 @@ from departments.models import (
 from departments.seed import SEED_PAGE
 from departments.services import publish
 from portal.urls import urlpatterns as portal_urlpatterns
-from tests.legacy_import import facts, row_counts, run
+from tests.legacy_import import facts, row_counts
+from tests.legacy_import import run as run_command
 
 PAGES = Path(__file__).parent / "legacy_pages"
 MALFORMED = PAGES / "malformed"
@@ -58,6 +59,12 @@ urlpatterns = [
 
 def expected_facts(page):
     return json.loads((PAGES / f"{page.name.split('.')[0]}.expected.json").read_text("utf-8"))
+
+
+def run(*paths, **options):
+    """import_legacy's (exit status, stdout, stderr), with each page's changes (-v 2): these
+    tests read them."""
+    return run_command(*paths, verbosity=2, **options)
 
 
 def write_page(tmp_path, name, text, encoding="utf-8"):

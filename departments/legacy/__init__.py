@@ -24,17 +24,23 @@ The package, from bytes to report; a module imports only modules above it:
 - ``page``: what a page holds, and as JSON values;
 - ``sentences``, ``lists`` and ``reader``: the page reader;
 - ``results``, ``drafts`` and ``writer``: the draft writer and what it changed;
-- ``report``: what the command prints;
+- ``sources``, ``archive`` and ``exports``: what an import reads: pages as named bytes,
+  from .zip archives (``read_archive``, the command's and the admin's) and from files
+  and folders on disk (``read_paths``, the command's);
+- ``report``: what the command prints, the table of a site's pages and its CSV;
 - this module: the public face (``import_source``, ``run_import``...).
 """
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import replace
+from pathlib import PurePosixPath
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.text import large_number
 
+from .archive import read_archive
 from .decoding import (
     EXPORT_SUFFIXES,
     MAX_FILE_SIZE,
@@ -44,13 +50,16 @@ from .decoding import (
     text_lines,
 )
 from .drafts import ImportOptions
+from .exports import read_paths
 from .html_text import html_lines, is_html
 from .names import match_name, split_names
 from .page import Page, page_data, page_from_data
 from .problems import ImportRefused, Problem
 from .reader import PageReader
-from .report import report_lines
+from .report import report_lines, summary_counts, table_lines, warning_lines, write_csv
 from .results import CREATED, REFUSED, UNCHANGED, UPDATED, PageResult
+from .sources import Source, Sources, is_archive
+from .vocabulary import ENGLISH
 from .writer import DraftWriter
 
 __all__ = [
@@ -68,29 +77,28 @@ __all__ = [
     "PageResult",
     "Problem",
     "Source",
+    "Sources",
     "decode",
     "import_page",
     "import_pages",
     "import_source",
+    "is_archive",
     "match_name",
     "page_data",
     "page_from_data",
     "parse_export",
+    "read_archive",
+    "read_paths",
     "read_source",
     "refuse_oversized",
     "report_lines",
     "run_import",
     "split_names",
+    "summary_counts",
+    "table_lines",
+    "warning_lines",
+    "write_csv",
 ]
-
-
-@dataclass
-class Source:
-    """An export to import: its file name and bytes (or why it could not be read)."""
-
-    name: str
-    data: bytes = b""
-    error: str = ""
 
 
 def parse_export(data, name="page"):
@@ -151,8 +159,36 @@ def import_pages(pages, options):
     """``run_import`` of sources already read (``read_source``), as a preview keeps them for
     its confirmation, so that they are not read again."""
     if not options.dry_run:
-        return [import_page(page, options) for page in pages]
+        return import_each(pages, options)
     with transaction.atomic():
-        results = [import_page(page, options) for page in pages]
+        results = import_each(pages, options)
         transaction.set_rollback(True)
     return results
+
+
+def import_each(pages, options):
+    """The pages' results, in the pages' order.
+
+    With ``folder_per_department`` (and no slug given), a page in another language than
+    English whose folder holds exactly one English page updates that page's department,
+    which the English page (imported first) created or found: in a site's export, a
+    Chinese page names its department only in Chinese, which a new department lacks.
+    """
+    if options.slug or not options.folder_per_department:
+        return [import_page(page, options) for page in pages]
+    english = Counter(folder(page) for page in pages if page.language == ENGLISH)
+    slugs = {}
+    results = {}
+    # English pages first: each Chinese page then finds its department's slug.
+    for index, page in sorted(enumerate(pages), key=lambda item: item[1].language != ENGLISH):
+        page_options = options
+        if page.language != ENGLISH and folder(page) in slugs:
+            page_options = replace(options, slug=slugs[folder(page)])
+        result = results[index] = import_page(page, page_options)
+        if page.language == ENGLISH and english[folder(page)] == 1 and not result.refused:
+            slugs[folder(page)] = result.slug
+    return [results[index] for index in range(len(pages))]
+
+
+def folder(page):
+    return PurePosixPath(page.source).parent

@@ -30,6 +30,9 @@ class ImportOptions:
     publish: bool = False
     dry_run: bool = False
     user: object = None
+    # Each folder holds one department's pages: a Chinese page updates the department
+    # of the one English page beside it (``departments.legacy.import_each``).
+    folder_per_department: bool = False
 
 
 def field_label(model, base, language):
