@@ -21,7 +21,8 @@ from .vocabulary import CHINESE, ENGLISH, FACT_FREE_MAX, FACT_WORDS, fold
 
 def holds_no_fact(entry, language):
     """True for a line that could hold none of a page's facts: prose, short, with no digit,
-    no address or web address, no word of the page's lists or contacts, and no name."""
+    no e-mail or web address, no word of the page's lists or contacts, and no name (in
+    English, no capital after the first word)."""
     text = clean_text(entry.text)
     if entry.tag != "text" or not text or re.search(r"\d|@|https?:|www\.", text):
         return False
@@ -29,7 +30,10 @@ def holds_no_fact(entry, language):
         return False
     if language == CHINESE:
         return len(text) <= FACT_FREE_MAX[CHINESE] and not looks_like_name(text, language)
-    return len(text.split()) <= FACT_FREE_MAX[ENGLISH] and not title_like(text)
+    words = text.split()
+    # A capital after the first word may start a name ("… by Lanshan Digital Co.").
+    proper = [word for word in words[1:] if word[0].isupper() and word != "I"]
+    return len(words) <= FACT_FREE_MAX[ENGLISH] and not proper and not title_like(text)
 
 
 class ListReader(SentenceReader):

@@ -15,7 +15,9 @@ units (with their count word checked against the list), and "Label: value"
 contact lines in English or Chinese (several numbers on one line make several
 contacts). Lines wrapped by the export (no blank line between, the previous
 line not ending a sentence) are joined. A line that fits none of these is
-reported with its number, and the page is refused as a whole.
+reported with its number, and the page is refused as a whole, unless it could
+hold no fact at all ("Last reviewed by the web team"): then it is left out with a
+warning naming it (``lists``), as is a count that disagrees with its list.
 
 The language of a page is Chinese when most of its letters are CJK; it is
 imported into that language's columns only (``name_zh_hans``, ``text_en``...).
