@@ -336,6 +336,71 @@ def test_refused_page_reports_every_unplaceable_line(tmp_path, lanshan):
     assert not Department.objects.exists()
 
 
+ENGLISH_HEAD = (
+    "Department of Testing of Lanshan Province\nDate: 2021-03-15\n\n(1) Testing.\n"
+    "(2) Completing other tasks.\n\n"
+)
+CHINESE_HEAD = (
+    "岚山省测试厅\n发布日期：2021-03-15\n\n（一）负责全省测试工作。\n"
+    "（二）完成省政府交办的其他任务。\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "institutions", "units"),
+    [
+        (
+            "The Bureau's internal institutions include the General Office and the Policy "
+            "Division. The Policy Division also handles the routine work of the General Office.",
+            ["General Office", "Policy Division"],
+            [],
+        ),
+        (
+            "Its subordinate units include the Testing Center, the Testing School and the "
+            "Testing Museum, etc. It also manages the Testing Association.",
+            [],
+            [("Testing Center", "directly-affiliated"), ("Testing School", "directly-affiliated")]
+            + [("Testing Museum", "directly-affiliated"), ("Testing Association", "managed")],
+        ),
+        (
+            "岚山省测试厅设办公室、综合处、法规处和人事处四个处室。",
+            ["办公室", "综合处", "法规处", "人事处"],
+            [],
+        ),
+        (
+            "岚山省测试厅内设机构共3个：办公室，综合处，法规处。",
+            ["办公室", "综合处", "法规处"],
+            [],
+        ),
+        ("岚山省测试厅内设办公室、综合处、人事处。", ["办公室", "综合处", "人事处"], []),
+        (
+            "岚山省测试厅有直属单位2个：省测试中心、省测试学校，并代管省测试协会。",
+            [],
+            [("省测试中心", "directly-affiliated"), ("省测试学校", "directly-affiliated")]
+            + [("省测试协会", "managed")],
+        ),
+        (
+            "岚山省测试厅下属单位包括省测试中心和省测试馆。",
+            [],
+            [("省测试中心", "directly-affiliated"), ("省测试馆", "directly-affiliated")],
+        ),
+    ],
+)
+def test_inline_lists_give_their_names(tmp_path, lanshan, sentence, institutions, units):
+    head = CHINESE_HEAD if "岚山" in sentence else ENGLISH_HEAD
+    page = write_page(tmp_path, "page.txt", head + sentence + "\n")
+
+    status, out, err = run(page, slug="testing")
+
+    assert status == 0, err
+    assert not re.search(r"\bline \d+: ", out)  # no warning
+    draft = Department.objects.drafts().get()
+    language = "zh-hans" if head == CHINESE_HEAD else "en"
+    found = facts(draft, language)
+    assert [item["name"] for item in found["institutions"]] == institutions
+    assert [(unit["name"], unit["relation"]) for unit in found["affiliated_units"]] == units
+
+
 @pytest.mark.parametrize(
     "page_text",
     [

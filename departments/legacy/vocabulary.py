@@ -180,7 +180,8 @@ INSTITUTIONS_EN = [
         re.I,
     ),
     re.compile(
-        r"^(?:its\s+|the\s+)?internal\s+(?:institutions|divisions|organs|departments)"
+        r"^(?:its\s+|the\s+(?:[\w\s]+?['’]s\s+)?)?internal\s+(?:institutions|divisions|organs|"
+        r"departments)"
         r"(?:\s+of\s+.+?)?\s+(?:include|includes|are|consist\s+of)\s*:?\s*(?P<list>.+)$",
         re.I,
     ),
@@ -199,6 +200,8 @@ INSTITUTIONS_ZH = [
         rf"(?:(?P<count>{COUNT})个)?(?:内设)?(?:机构|处室|职能处室)(?:共?(?P<count2>{COUNT})个)?"
         r"(?:有|包括|为|如下|是|分别是|分别为)?[:,]?(?P<list>.+)$"
     ),
+    # "内设A、B、C。" with neither a count nor 机构.
+    re.compile(r"(?:内设|下设)(?![机处])(?P<list>[^。]+)。?$"),
 ]
 LIST_END_EN = re.compile(r",?\s*\betc\b\.?|,\s*(?=and\s+these\b)|\.\s*$", re.I)
 LIST_END_ZH = re.compile(
