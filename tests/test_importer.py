@@ -363,6 +363,13 @@ CHINESE_HEAD = (
             + [("Testing Museum", "directly-affiliated"), ("Testing Association", "managed")],
         ),
         (
+            "Internal institutions: General Office, Personnel Division and Party Committee "
+            "Office. The routine work of the Party Committee Office is handled by the Personnel "
+            "Division.",
+            ["General Office", "Personnel Division", "Party Committee Office"],
+            [],
+        ),
+        (
             "岚山省测试厅设办公室、综合处、法规处和人事处四个处室。",
             ["办公室", "综合处", "法规处", "人事处"],
             [],

@@ -64,7 +64,7 @@ class ListReader(SentenceReader):
         listed, count = cut_count_tail(listed.rstrip(".。;；"), self.language)
         names = split_names(listed, self.language)
         if not self.names_of_a_line(names) or (
-            sentences and not self.take_sentences(entry, "".join(sentences))
+            sentences and not self.take_sentences(entry, self.joined(sentences))
         ):
             self.unplaced(entry)
             return
@@ -81,6 +81,9 @@ class ListReader(SentenceReader):
                 self.page.institutions.append(ParsedInstitution(name, entry.number))
             else:
                 self.direct.append((name, entry.number))
+
+    def joined(self, sentences):
+        return ("" if self.language == CHINESE else " ").join(sentences)
 
     def names_of_a_line(self, names):
         """A list line holds only names; in English, names in title case."""

@@ -74,19 +74,30 @@ class SentenceReader:
         """Something wrong that loses no fact: the page is imported, and the line named."""
         self.page.warnings.append(Problem(entry.number, entry.text, message))
 
+    def said(self):
+        """How many problems and warnings the page has so far, for ``unsay``."""
+        return len(self.page.problems), len(self.page.warnings)
+
+    def unsay(self, said):
+        """Forgets what was said about sentences that were not placed after all."""
+        problems, warnings = said
+        del self.page.problems[problems:], self.page.warnings[warnings:]
+
     def take_sentences(self, entry, text):
         """Places every sentence of a paragraph; False (placing nothing, saying nothing) if one
         does not fit."""
-        said = len(self.page.problems), len(self.page.warnings)
+        said = self.said()
         placed = []
         for sentence in split_sentences(text, self.language):
             parts = [sentence]
+            before = self.said()
             parsed = self.parse_sentence(entry, sentence)
             if parsed is None:
+                self.unsay(before)
                 parts = [part for part in re.split(r"(?<=[;；])\s*", sentence) if part.strip()]
                 parsed_parts = [self.parse_sentence(entry, part) for part in parts]
                 if len(parts) == 1 or None in parsed_parts:
-                    del self.page.problems[said[0] :], self.page.warnings[said[1] :]
+                    self.unsay(said)
                     return False
                 placed.extend(parsed_parts)
             else:
