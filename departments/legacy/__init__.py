@@ -18,7 +18,10 @@ The package, from bytes to report; a module imports only modules above it:
 - ``decoding``: size limits, bytes to text, plain text to lines;
 - ``vocabulary``: the patterns of lines and sentences, headings, boilerplate,
   contact labels, number words;
-- ``html_text``: a saved HTML page to lines;
+- ``contact_lines``: contact labels and values: kinds, annotations that go into the
+  label ("ext. 8001", "(Chinese)", "（24小时）"), several values a line;
+- ``html_text``: a saved HTML page to lines, from its title on; contact tables and
+  definition lists as "Label: value" lines;
 - ``names``: counts, lists of names, which name means which;
 - ``shapes``: the shape of a line (boilerplate, date, heading, label, marker...);
 - ``page``: what a page holds, and as JSON values;

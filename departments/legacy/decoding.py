@@ -68,6 +68,8 @@ class Line:
     number: int
     text: str
     blank_before: bool
+    # An HTML page's heading (h1-h3): its title, or a section's.
+    heading: bool = False
 
 
 def text_lines(text):

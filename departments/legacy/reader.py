@@ -4,8 +4,10 @@ Lines are classified by their shape, never by a sample's exact wording:
 boilerplate (breadcrumbs, "print close", "Produced By ...", "【打印】【关闭】",
 source and view counters) and section headings ("Institutional functions:",
 "内设机构") are skipped; a date line ("Date:2020-09-01 09:09", "发布日期：...",
-"2020年9月1日") gives the publication date (Beijing time); the first other
-line is the department's name; what comes before the first numbered item is
+"2020年9月1日", "15/03/2021") gives the publication date (Beijing time); the
+first other line is the department's name (an HTML page's title, what is above
+it being the site's: ``html_text``), and a text with no section heading and no
+fact is no structure page; what comes before the first numbered item is
 the introduction, kept verbatim ("Article 1 ... Article 3 ... Its main
 responsibilities include:" provisions included, one paragraph a line); numbered
 items ("(1)", "1.", "1、", "（一）", "一、", "①", or bullets) are the
@@ -32,9 +34,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
-from contacts.models import Contact, ContactKind
+from contacts.models import Contact
 
 from ..models import AffiliatedUnit
+from .contact_lines import annotated_label, contact_label, contact_values
 from .decoding import clean_text
 from .lists import ListReader
 from .names import marker_number, marker_style
@@ -44,6 +47,7 @@ from .shapes import (
     Entry,
     contact_kind,
     date_match,
+    date_values,
     detect_language,
     join_wrapped,
     labelled_fields,
@@ -163,12 +167,8 @@ class PageReader(ListReader):
 
     def take_date(self, entry):
         match = date_match(fold(entry.text))
-        values = {
-            name: int(match.group(name) or 0)
-            for name in ("year", "month", "day", "hour", "minute", "second")
-        }
         try:
-            moment = datetime(**values, tzinfo=ZoneInfo(settings.TIME_ZONE))
+            moment = datetime(**date_values(match), tzinfo=ZoneInfo(settings.TIME_ZONE))
         except ValueError:
             self.problem(entry, _("not a valid date"))
             return
@@ -228,39 +228,12 @@ class PageReader(ListReader):
     def take_contacts(self, entry):
         folded = fold(entry.text)
         for (label_start, label_end), (value_start, value_end) in labelled_fields(folded):
-            label = clean_text(entry.text[label_start:label_end])
+            label = contact_label(entry.text[label_start:label_end])
             kind = contact_kind(folded[label_start:label_end])
             raw = entry.text[value_start:value_end]
             raw = re.sub(r"(?:\s+[/|])+\s*$", "", raw).strip(" ,;，；|")
-            for value in self.contact_values(kind, raw):
-                self.add_contact(entry, kind, label, value)
-
-    def contact_values(self, kind, raw):
-        if kind in (ContactKind.TELEPHONE, ContactKind.COMPLAINT_TELEPHONE, ContactKind.FAX):
-            pieces = re.split(r"\s*(?:[,;、]|\bor\b|或)\s*", fold(raw).strip(" 。."))
-            values = []
-            for piece in pieces:
-                tokens = piece.split()
-                if len(tokens) > 1 and all(
-                    re.fullmatch(r"\+?[\d()\-]+", token) and len(re.sub(r"\D", "", token)) >= 7
-                    for token in tokens
-                ):
-                    values.extend(tokens)
-                elif piece:
-                    values.append(piece)
-            return values
-        if kind == ContactKind.EMAIL:
-            return [value for value in re.split(r"[\s,;、]+", fold(raw).strip(" 。")) if value]
-        if kind == ContactKind.WEBSITE:
-            value = fold(raw).strip(" 。")
-            if value.lower().startswith("www."):
-                value = "http://" + value
-            return [value] if value else []
-        if kind == ContactKind.POSTCODE:
-            value = fold(raw).strip(" 。.")
-            return [value] if value else []
-        value = clean_text(raw)
-        return [value] if value else []
+            for value, notes in contact_values(kind, raw):
+                self.add_contact(entry, kind, annotated_label(label, notes), value)
 
     def add_contact(self, entry, kind, label, value):
         if len(label) > 100 or len(value) > 500:
@@ -299,6 +272,11 @@ class PageReader(ListReader):
 
     # The whole page.
 
+    def is_no_structure_page(self):
+        page = self.page
+        facts = (page.responsibilities, page.institutions, page.units, page.contacts)
+        return self.section is None and not any(facts)
+
     def finish(self):
         page = self.page
         page.introduction = "\n".join(self.intro)
@@ -306,6 +284,15 @@ class PageReader(ListReader):
             ParsedUnit(name, AffiliatedUnit.Relation.DIRECTLY_AFFILIATED, line)
             for name, line in self.direct
         ] + [ParsedUnit(name, AffiliatedUnit.Relation.MANAGED, line) for name, line in self.managed]
+        if page.name and self.is_no_structure_page():
+            # A news article, a notice: its lines are not listed one by one, as nothing
+            # of it would be imported.
+            message = _(
+                "not a structure page: it has no section heading and lists no responsibilities, "
+                "internal institutions, affiliated units or contacts"
+            )
+            page.problems = [Problem(page.name_line, page.name, message)]
+            return
         if not page.name:
             self.problem(None, _("The page names no department."))
         if not page.responsibilities:

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from .contact_lines import contact_kind
 from .decoding import Line
 from .names import chinese_number
 from .vocabulary import (
@@ -10,7 +11,6 @@ from .vocabulary import (
     BOILERPLATE,
     CHINESE,
     CJK,
-    CONTACT_KINDS,
     DATE_LINE,
     ENGLISH,
     HEADING,
@@ -22,18 +22,6 @@ from .vocabulary import (
     SYMBOLS_ONLY,
     fold,
 )
-
-
-def contact_kind(label):
-    """The ContactKind a label names ("Public Telephone", "邮编"), or None."""
-    label = label.lower()
-    for kind, pattern in CONTACT_KINDS:
-        if CJK.search(label):
-            if re.search(pattern, label):
-                return kind
-        elif re.search(rf"\b(?:{pattern})\b", label):
-            return kind
-    return None
 
 
 def labelled_fields(folded):
@@ -63,6 +51,17 @@ def date_match(folded):
     if rest and not (META.match(rest) or is_boilerplate(rest)):
         return None
     return match
+
+
+def date_values(match):
+    """{"year": 2021, "month": 3, "day": 15, "hour": 0, ...} of a ``date_match``."""
+    names = ("year", "month", "day", "hour", "minute", "second")
+    values = {name: int(match.group(name) or 0) for name in names}
+    if match.group("day_first"):
+        values["year"] = int(match.group("year_last"))
+        values["month"] = int(match.group("month_second"))
+        values["day"] = int(match.group("day_first"))
+    return values
 
 
 def is_boilerplate(text):

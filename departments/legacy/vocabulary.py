@@ -54,8 +54,11 @@ DATE_LABEL = (
     r"(?:date|published|publication\s+date|date\s+of\s+publication|release\s+date|"
     r"release\s+time|publish(?:ed)?\s+time|time|发布日期|发布时间|日期|时间|成文日期|发文日期)"
 )
+# Year first ("2021-03-15", "2021年3月15日"), or day first as in Britain ("15/03/2021").
 DATE_VALUE = (
-    r"(?P<year>\d{4})\s*(?:[-/.]|年)\s*(?P<month>\d{1,2})\s*(?:[-/.]|月)\s*(?P<day>\d{1,2})\s*日?"
+    r"(?:(?P<year>\d{4})\s*(?:[-/.]|年)\s*(?P<month>\d{1,2})\s*(?:[-/.]|月)\s*(?P<day>\d{1,2})\s*日?"
+    r"|(?P<day_first>\d{1,2})\s*(?P<separator>[/.])\s*(?P<month_second>\d{1,2})\s*(?P=separator)"
+    r"\s*(?P<year_last>\d{4})(?!\d))"
     r"(?:\s*(?P<hour>\d{1,2})\s*[:时]\s*(?P<minute>\d{1,2})(?:\s*[:分]\s*(?P<second>\d{1,2})秒?)?)?"
 )
 DATE_LINE = re.compile(rf"^(?:{DATE_LABEL}\s*:\s*)?{DATE_VALUE}\s*(?P<rest>.*)$", re.I)
@@ -91,13 +94,28 @@ BOILERPLATE = [
     re.compile(r"ICP\s*备|公网安备"),
     META,
 ]
+# A site's menu ("Home | About Lanshan | Services", "首页 | 政务公开 | 办事服务"): three or more
+# short items without a colon or a digit between bars; vendor credits; share buttons.
+BOILERPLATE += [
+    re.compile(r"^[^|:\d]{1,30}(?:\|[^|:\d]{1,30}){2,}$"),
+    re.compile(
+        r"^(?:(?:web\s*)?site\s+)?designed\s+(?:and\s+\w+\s+)?by\b|"
+        r"^(?:web\s*)?site\s+(?:developed|built|maintained|hosted)\s+by\b|"
+        r"^(?:网站(?:设计|制作|建设|开发|维护)|设计制作|技术制作)(?:单位)?\s*[:：]",
+        re.I,
+    ),
+    re.compile(r"^(?:分享到|分享|share\s+(?:to|on|this))\s*[:：]", re.I),
+]
 SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
 
 HEADINGS = {
     "functions": (
         r"institutional\s+functions|functions(?:\s+and\s+responsibilities)?|main\s+functions|"
         r"(?:main\s+)?responsibilities|(?:main\s+)?duties|government\s+structure|机构职能|"
-        r"主要职能|主要职责|职能职责|部门职责|工作职责|机构职责|职责|职能|政府机构|组织机构"
+        r"主要职能|主要职责|职能职责|部门职责|工作职责|机构职责|职责|职能|政府机构|组织机构|"
+        # The chapters of a department's "three determinations" provisions, often numbered
+        # ("一、职能配置", "二、内设机构"): a numbered heading, not a responsibility.
+        r"职能配置|职责配置"
     ),
     "institutions": (
         r"internal\s+(?:institutions|organs|divisions|structure)|institutions|内设机构|机构设置|"
@@ -139,10 +157,23 @@ CONTACT_KINDS = [
     (ContactKind.TELEPHONE, r"tel|telephone|phone|hotline|电话|热线|值班"),
     (ContactKind.ADDRESS, r"address|地址|办公地点|地点"),
 ]
+# A Chinese label may be padded with spaces to align a column ("地　　址：").
 LABEL = re.compile(
-    r"(?P<label>[A-Za-z][A-Za-z-]*(?:[ /][A-Za-z][A-Za-z-]*){0,3}|[\u4e00-\u9fff]{1,8})\s*:"
+    r"(?P<label>[A-Za-z][A-Za-z-]*(?:[ /][A-Za-z][A-Za-z-]*){0,3}"
+    r"|[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}|[\u4e00-\u9fff]{1,8})\s*:"
 )
 NAME_MAX = 200
+
+# Contact values. What follows a value without being part of it is an annotation that
+# goes into the label: "(Chinese)", "（24小时）", an extension ("ext. 8001", "转8001").
+# Several values share a line, separated by these (numbers) or each starting a web address.
+ANNOTATION = re.compile(r"\s*\((?P<note>[^()]*[A-Za-z\u4e00-\u9fff][^()]*)\)\s*$")
+EXTENSION = re.compile(
+    r"\s*(?P<note>(?:(?<![A-Za-z])(?:ext|extn|extension)\.?|转|分机)\s*\d{1,6})\s*$", re.I
+)
+VALUE_SEPARATOR = re.compile(r"\s*(?:[,;、/]|\bor\b|或)\s*", re.I)
+EMAIL_SEPARATOR = re.compile(r"\s*(?:[\s,;、/]|\bor\b|或)\s*", re.I)
+WEB_ADDRESS_START = re.compile(r"(?:^|(?<=[\s,;、)或]))(?=https?://|www\.)", re.I)
 
 INLINE_MARKER = re.compile(rf"\(\s*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*\)")
 
