@@ -99,12 +99,15 @@ class PageReader(ListReader):
         named = False
         section = None
         previous_line = ""
+        # After a line ending with a colon, until a blank line: a list, a name a line.
+        listing = False
         for line in self.lines:
             tag = surface(line.text)
             previous = entries[-1] if entries else None
             if tag == "heading":
                 heading = HEADING.match(fold(line.text))
                 section = next(name for name in HEADINGS if heading.group(name))
+            listing = listing and not line.blank_before
             if (
                 previous
                 and tag == "text"
@@ -112,6 +115,7 @@ class PageReader(ListReader):
                 and previous.tag in ("text", "marker", "article")
                 and previous.mergeable
                 and section not in LIST_SECTIONS
+                and not listing
                 and len(previous_line) >= WRAPPED_LENGTH
                 and not SENTENCE_END.search(previous.text)
             ):
@@ -119,6 +123,7 @@ class PageReader(ListReader):
                 previous_line = line.text
                 continue
             previous_line = line.text
+            listing = tag == "text" and (listing or fold(line.text).rstrip().endswith(":"))
             entry = Entry(line.number, line.text, tag)
             if tag == "text" and not named:
                 # The department's name: what follows it is never part of it.

@@ -28,6 +28,7 @@ from .vocabulary import (
     FILLER,
     INSTITUTIONS_EN,
     INSTITUTIONS_ZH,
+    LIST_ANNOUNCEMENTS,
     LIST_END_EN,
     LIST_END_ZH,
     MANAGED_EN,
@@ -112,6 +113,10 @@ class SentenceReader:
         original = sentence.strip()
         if any(pattern.match(folded) for pattern in FILLER):
             return lambda: None
+        for section, pattern in LIST_ANNOUNCEMENTS.items():
+            if pattern.search(folded):
+                # The names follow one a line, as under a heading of that section.
+                return lambda: setattr(self, "section", section)
         for parse in (self.parse_routine, self.parse_units, self.parse_institutions):
             action = parse(entry, folded, original)
             if action is not None:

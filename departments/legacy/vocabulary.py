@@ -338,3 +338,18 @@ EN_SMALL_WORDS = {"of", "and", "the", "for", "on", "in", "at", "to", "a", "an", 
 
 # Words that do not tell two names apart.
 EN_STOP_WORDS = {"department", "office", "division", "section", "of", "and", "the", "for"}
+
+# A sentence that announces a list on the lines after it ("The Bureau has the following
+# internal institutions:", "本局直属单位如下："): the section the lines below belong to.
+LIST_ANNOUNCEMENTS = {
+    "institutions": re.compile(
+        r"(?:\b(?:internal\s+)?(?:institutions|divisions|offices)\b[^:]*|"
+        r"(?:内设机构|处室)(?:如下|有|包括|为|是)?):$",
+        re.I,
+    ),
+    "units": re.compile(
+        r"(?:\b(?:affiliated|subordinate)\s+(?:public\s+)?(?:units|institutions)\b[^:]*|"
+        r"(?:直属|所属|下属)(?:事业|行政)?单位(?:如下|有|包括|为|是)?):$",
+        re.I,
+    ),
+}
