@@ -102,15 +102,6 @@ def table_rows(out):
 
 
 @pytest.fixture
-def lanshan(db):
-    return Government.objects.create(
-        slug="lanshan",
-        name_en="People's Government of Lanshan Province",
-        name_zh_hans="岚山省人民政府",
-    )
-
-
-@pytest.fixture
 def site(tmp_path):
     return write_tree(tmp_path / "site", {**SITE, **HIDDEN})
 
