@@ -31,7 +31,7 @@ _SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 # contactType of a telephone, by contact kind.
 CONTACT_TYPES = {
     ContactKind.COMPLAINT_TELEPHONE: "complaints",
-    ContactKind.TELEPHONE: "public enquiries",
+    ContactKind.TELEPHONE: "public inquiries",
 }
 
 

@@ -149,7 +149,7 @@ def test_english_structure_page_describes_the_department(client, seed):
     assert data["contactPoint"] == [
         {
             "@type": "ContactPoint",
-            "contactType": "public enquiries",
+            "contactType": "public inquiries",
             "name": "Public Telephone",
             "telephone": "0571-87286688",
         },
