@@ -515,6 +515,9 @@ def draft_departments(specs, government_id, now, ids):
             emblem_alt="",
             emblem_alt_en="",
             emblem_alt_zh_hans="",
+            institutions_not_exhaustive=False,
+            directly_affiliated_units_not_exhaustive=False,
+            managed_units_not_exhaustive=False,
             sort_order=spec.number,
             draft_id=None,
             live_from=None,
@@ -560,6 +563,7 @@ def children_of(specs, department_ids):
                     full_name=full_en,
                     full_name_en=full_en,
                     full_name_zh_hans=full_zh,
+                    routine_work_handlers_not_exhaustive=False,
                 )
             )
         for order, (name_en, name_zh, relation) in enumerate(spec.units, 1):

@@ -105,7 +105,7 @@ def display_mode_toggle(request):
     return {
         "url": f"{reverse('display_settings')}?{query}",
         "label": _("Standard text") if elderly else _("Large text"),
-        "description": _("Switch back to the standard display")
+        "description": _("Switch back to standard mode")
         if elderly
-        else _("Switch to the elderly-friendly display: large text and high contrast"),
+        else _("Switch to elderly-friendly mode: large text and high contrast"),
     }

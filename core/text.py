@@ -74,20 +74,55 @@ def large_number(number, language=None):
 
 def item_number(number, language=None):
     """The label of a numbered item: "(4)" in English, "（四）" in Chinese."""
-    if is_chinese(language) and 0 < number < 100:
-        return f"（{chinese_number(number)}）"
+    if is_chinese(language):
+        return f"（{chinese_number(number) if 0 < number < 100 else number}）"
     return f"({number})"
 
 
-def join_list(items):
-    """Join names as a sentence does: "A, B, and C" or "A、B和C"."""
+def list_separator():
+    """What separates the items of a list written inline: ", " or "、"."""
+    return pgettext("separator between items of a list", ", ")
+
+
+def join_list(items, *, exhaustive=True, counted=False):
+    """Join names as a sentence does: "A, B, and C" or "A、B和C".
+
+    ``exhaustive=False``: the names are only some of them, "A, B, C, etc." ("A、B、C等").
+    ``counted=True``: the names are all of them and their count follows, as in "设A、B、
+    C等三个直属单位" (Chinese closes such a list with 等 and no 和); English joins them
+    as usual.
+    """
     items = [str(item) for item in items]
+    separator = list_separator()
+    if not exhaustive:
+        return pgettext("a list that names only some of its items", "%(items)s, etc.") % {
+            "items": separator.join(items)
+        }
     if len(items) <= 1:
         return "".join(items)
+    if counted:
+        if len(items) == 2:
+            return pgettext("a complete list followed by its count", "%(first)s and %(second)s") % {
+                "first": items[0],
+                "second": items[1],
+            }
+        return pgettext("a complete list followed by its count", "%(items)s, and %(last)s") % {
+            "items": separator.join(items[:-1]),
+            "last": items[-1],
+        }
     if len(items) == 2:
         return _("%(first)s and %(second)s") % {"first": items[0], "second": items[1]}
-    separator = pgettext("separator between items of a list", ", ")
     return _("%(items)s, and %(last)s") % {"items": separator.join(items[:-1]), "last": items[-1]}
+
+
+# A full stop doubled by an abbreviation that ends a sentence ("…, etc.."); not an ellipsis.
+DOUBLED_FULL_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+def with_one_full_stop(sentence):
+    """The sentence without the full stop doubled when a list that ends it ends with
+    "etc." ("handled by the A, B, etc.." → "…, etc.")."""
+    return DOUBLED_FULL_STOP.sub(".", sentence)
 
 
 # A sentence ends with one of these (in English, before a space).

@@ -61,7 +61,13 @@ class InstitutionInline(SortableTranslationInline):
     model = Institution
     form = InstitutionForm
     formset = InstitutionInlineFormSet
-    fields = ["name", "full_name", "routine_work_handled_by", "code"]
+    fields = [
+        "name",
+        "full_name",
+        "routine_work_handled_by",
+        "routine_work_handlers_not_exhaustive",
+        "code",
+    ]
 
 
 class AffiliatedUnitInline(SortableTranslationInline):
@@ -125,6 +131,16 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, LanguageTabsAdmin):
         (None, {"fields": ["name", "slug", "government", "kind"]}),
         (None, {"fields": ["introduction"]}),
         (gettext_lazy("Emblem"), {"fields": ["emblem", "emblem_alt"]}),
+        (
+            gettext_lazy("Lists that name only some of their items"),
+            {
+                "fields": [
+                    "institutions_not_exhaustive",
+                    "directly_affiliated_units_not_exhaustive",
+                    "managed_units_not_exhaustive",
+                ]
+            },
+        ),
         (
             None,
             {
@@ -260,7 +276,7 @@ class DepartmentAdmin(SortableAdminBase, VersionAdmin, LanguageTabsAdmin):
             cancel = may_cancel and request.POST.get("cancel_scheduled_publication")
             if cancel and services.cancel_scheduled_publication(department, user=request.user):
                 self.message_user(
-                    request, _("The scheduled publication is cancelled."), messages.SUCCESS
+                    request, _("The scheduled publication is canceled."), messages.SUCCESS
                 )
         return response
 

@@ -32,7 +32,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .legacy import (
     CREATED,
@@ -259,12 +259,22 @@ def confirm(request, context):
     if imported:
         messages.success(
             request,
-            _("%(count)s department(s) imported as drafts.") % {"count": imported},
+            ngettext(
+                "%(count)s department imported as a draft.",
+                "%(count)s departments imported as drafts.",
+                imported,
+            )
+            % {"count": imported},
         )
     if refused:
         messages.error(
             request,
-            _("%(count)s file(s) refused; nothing of them was imported.") % {"count": refused},
+            ngettext(
+                "%(count)s file refused; nothing of it was imported.",
+                "%(count)s files refused; nothing of them was imported.",
+                refused,
+            )
+            % {"count": refused},
         )
     context.update(title=_("Import results"), results=results)
     return TemplateResponse(request, TEMPLATES + "import_result.html", context)

@@ -30,6 +30,7 @@ from django.views.generic import TemplateView
 from pydantic import ValidationError
 
 from core.models import choice_label
+from core.text import list_separator
 
 from . import api_schema as schema
 from . import lookup
@@ -194,12 +195,12 @@ def refusal(parameter, value):
     if parameter == "lang":
         return _("Unknown language “%(value)s” for “lang”; use one of: %(choices)s.") % {
             "value": echo(value),
-            "choices": ", ".join(LANGUAGE_CODES),
+            "choices": list_separator().join(LANGUAGE_CODES),
         }
     if parameter == "kind":
         return _("Unknown kind “%(value)s” for “kind”; use one of: %(choices)s.") % {
             "value": echo(value),
-            "choices": ", ".join(DepartmentKind.values),
+            "choices": list_separator().join(DepartmentKind.values),
         }
     if parameter == "page_size":
         return _("“%(parameter)s” must be a whole number from 1 to %(maximum)s.") % {
@@ -311,9 +312,11 @@ def detail_response(request, page, live_from, lang):
                 "full_name": item.full_name,
                 "routine_work_handled_by": [handler.code for handler in item.handlers],
                 "handles_routine_work_of": [handled.code for handled in item.handles],
+                "routine_work_handlers_not_exhaustive": item.handlers_not_exhaustive,
             }
             for item in page.institutions
         ],
+        institutions_not_exhaustive=page.institutions_not_exhaustive,
         affiliated_units=[
             {
                 "anchor": f"unit-{unit.number}",
@@ -324,7 +327,9 @@ def detail_response(request, page, live_from, lang):
             for unit in page.units
         ],
         directly_affiliated_count=len(page.directly_affiliated_units),
+        directly_affiliated_units_not_exhaustive=page.directly_affiliated_units_not_exhaustive,
         managed_count=len(page.managed_units),
+        managed_units_not_exhaustive=page.managed_units_not_exhaustive,
         leaders=[
             {
                 "anchor": f"leader-{leader.number}",

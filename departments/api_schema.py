@@ -205,6 +205,10 @@ class Institution(Closed):
     handles_routine_work_of: list[Slug] = Field(
         description="Codes of the institutions whose routine work it handles, in page order."
     )
+    routine_work_handlers_not_exhaustive: bool = Field(
+        description="True when routine_work_handled_by names only some of them "
+        "(the page says “…, etc.”)."
+    )
 
 
 class AffiliatedUnit(Closed):
@@ -250,9 +254,24 @@ class Department(DepartmentSummary, Localized):
     emblem: Image | None
     responsibilities: list[Responsibility] = Field(description="Numbered, in page order.")
     institutions: list[Institution] = Field(description="Internal institutions in page order.")
+    institutions_not_exhaustive: bool = Field(
+        description="True when institutions lists only some of them "
+        "(the page says “including …, etc.”)."
+    )
     affiliated_units: list[AffiliatedUnit] = Field(description="In page order.")
-    directly_affiliated_count: int = number_field("Directly affiliated units.")
-    managed_count: int = number_field("Units the department manages.")
+    directly_affiliated_count: int = number_field(
+        "Directly affiliated units listed: all of them unless "
+        "directly_affiliated_units_not_exhaustive."
+    )
+    directly_affiliated_units_not_exhaustive: bool = Field(
+        description="True when the directly affiliated units listed are only some of them."
+    )
+    managed_count: int = number_field(
+        "Units the department manages listed: all of them unless managed_units_not_exhaustive."
+    )
+    managed_units_not_exhaustive: bool = Field(
+        description="True when the managed units listed are only some of them."
+    )
     leaders: list[Leader] = Field(description="In page order.")
     contacts: list[Contact] = Field(description="In page order.")
 

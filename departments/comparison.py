@@ -16,6 +16,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from modeltranslation.translator import NotRegistered, translator
 
+from core.text import list_separator
+
 from .models import Department, Institution
 
 # Shown elsewhere or meaningless to an editor.
@@ -83,7 +85,7 @@ def _display(model, name, value, institution_names):
         return ""
     model_field = model._meta.get_field(name)
     if model_field.many_to_many and model is Institution:
-        return ", ".join(institution_names.get(pk, str(pk)) for pk in value)
+        return list_separator().join(institution_names.get(pk, str(pk)) for pk in value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):

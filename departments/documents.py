@@ -1,7 +1,7 @@
 """The publication document: every fact a published structure page shows, stored once.
 
 Publishing builds it from the draft (:func:`build`) and stores it on the publication
-(``Department.document``). The structure page, its organisation chart and JSON-LD, the
+(``Department.document``). The structure page, its organization chart and JSON-LD, the
 API's detail and the statically published files all read it, through
 ``departments.structure_page.StructurePage``; the staff preview builds the same document
 from the draft, so it shows exactly what publishing would.
@@ -30,7 +30,8 @@ from .models import Department
 logger = logging.getLogger(__name__)
 
 # Bump with any change to the classes below; stored documents of other versions are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Versions: 2 added whether each list names all its items (``*_not_exhaustive``).
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -68,6 +69,8 @@ class InstitutionFacts(Facts):
     full_name: Text
     # Codes of the institutions of the same department that handle its routine work.
     handled_by: list[str]
+    # True when ``handled_by`` names only some of them ("…, etc.").
+    handlers_not_exhaustive: bool
 
 
 class UnitFacts(Facts):
@@ -105,7 +108,11 @@ class PublicationDocument(Facts):
     published_at: datetime.datetime
     responsibilities: list[ResponsibilityFacts]
     institutions: list[InstitutionFacts]
+    # True when a list names only some of its items ("including …, etc.").
+    institutions_not_exhaustive: bool
     affiliated_units: list[UnitFacts]
+    directly_affiliated_units_not_exhaustive: bool
+    managed_units_not_exhaustive: bool
     leaders: list[LeaderFacts]
     contacts: list[ContactFacts]
 
@@ -204,13 +211,19 @@ def assemble(department, government_slug, children, handlers):
                 # Only institutions of the same department can handle another's routine
                 # work (validate_handlers); the admin and the importer save no other.
                 handled_by=[codes[pk] for pk in handlers.get(institution.pk, ()) if pk in codes],
+                handlers_not_exhaustive=institution.routine_work_handlers_not_exhaustive,
             )
             for institution in children["institutions"]
         ],
+        institutions_not_exhaustive=department.institutions_not_exhaustive,
         affiliated_units=[
             UnitFacts(code=unit.code, name=text(unit, "name"), relation=unit.relation)
             for unit in children["affiliated_units"]
         ],
+        directly_affiliated_units_not_exhaustive=(
+            department.directly_affiliated_units_not_exhaustive
+        ),
+        managed_units_not_exhaustive=department.managed_units_not_exhaustive,
         leaders=[
             LeaderFacts(
                 code=leader.code,

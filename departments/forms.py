@@ -74,7 +74,13 @@ class InstitutionInlineFormSet(ParentBoundInlineFormSet):
 class InstitutionForm(DepartmentChildForm):
     class Meta:
         model = Institution
-        fields = ["name", "full_name", "routine_work_handled_by", "code"]
+        fields = [
+            "name",
+            "full_name",
+            "routine_work_handled_by",
+            "routine_work_handlers_not_exhaustive",
+            "code",
+        ]
         widgets = {"routine_work_handled_by": forms.SelectMultiple(attrs={"size": 4})}
 
     def clean_routine_work_handled_by(self):

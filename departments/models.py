@@ -270,6 +270,24 @@ class Department(models.Model):
         blank=True,
         help_text=_("Read out to blind visitors instead of the emblem; required with an emblem."),
     )
+    # Whether each list on the page names every item, as the page says it: a legacy page
+    # that lists "…, etc." lists only some, and every sentence, the API and the
+    # structured data must then not read as if the list were complete.
+    institutions_not_exhaustive = models.BooleanField(
+        _("the internal institutions listed are not all of them"),
+        default=False,
+        help_text=_("The page then says “including …, etc.”"),
+    )
+    directly_affiliated_units_not_exhaustive = models.BooleanField(
+        _("the directly affiliated units listed are not all of them"),
+        default=False,
+        help_text=_("The page then names no count and says “including …, etc.”"),
+    )
+    managed_units_not_exhaustive = models.BooleanField(
+        _("the managed units listed are not all of them"),
+        default=False,
+        help_text=_("The page then says “…, etc.”"),
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -415,6 +433,11 @@ class Institution(DepartmentChild):
         blank=True,
         related_name="handles_routine_work_of",
         help_text=_("Institutions of the same department that handle its routine work."),
+    )
+    routine_work_handlers_not_exhaustive = models.BooleanField(
+        _("the institutions handling its routine work listed are not all of them"),
+        default=False,
+        help_text=_("The page then says “handled by …, etc.”"),
     )
 
     class Meta(DepartmentChild.Meta):

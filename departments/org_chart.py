@@ -1,4 +1,4 @@
-"""The department's organisation chart, drawn as nested lists
+"""The department's organization chart, drawn as nested lists
 (``templates/jinja2/departments/includes/org_chart.html``).
 
 The chart is HTML that CSS draws as boxes and connectors (``portal.css``,
@@ -35,6 +35,10 @@ class Chart:
     institutions: list
     direct_units: list
     managed_units: list
+    # Whether each branch shows only some of its boxes (the page lists them with "etc.").
+    institutions_not_exhaustive: bool = False
+    direct_units_not_exhaustive: bool = False
+    managed_units_not_exhaustive: bool = False
 
     @property
     def is_empty(self):
@@ -42,18 +46,21 @@ class Chart:
 
 
 def handled_by_text(institution):
-    return pgettext("organisation chart", "Routine work handled by the %(handlers)s") % {
-        "handlers": join_list(handler.full_name for handler in institution.handlers)
+    return pgettext("organization chart", "Routine work handled by the %(handlers)s") % {
+        "handlers": join_list(
+            (handler.full_name for handler in institution.handlers),
+            exhaustive=not institution.handlers_not_exhaustive,
+        )
     }
 
 
 def handles_text(institution):
-    return pgettext("organisation chart", "Handles the routine work of the %(institution)s") % {
+    return pgettext("organization chart", "Handles the routine work of the %(institution)s") % {
         "institution": institution.full_name
     }
 
 
-def organisation_chart(page):
+def organization_chart(page):
     """The chart of a ``departments.structure_page.StructurePage``, in page order.
 
     Drawn from the page's items, so it reads no database and no translated field.
@@ -70,4 +77,7 @@ def organisation_chart(page):
         institutions=boxes,
         direct_units=[ChartUnit(unit.name) for unit in page.directly_affiliated_units],
         managed_units=[ChartUnit(unit.name) for unit in page.managed_units],
+        institutions_not_exhaustive=page.institutions_not_exhaustive,
+        direct_units_not_exhaustive=page.directly_affiliated_units_not_exhaustive,
+        managed_units_not_exhaustive=page.managed_units_not_exhaustive,
     )

@@ -43,6 +43,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from core.text import item_number
 
 from .addresses import department_url
 from .models import AffiliatedUnit, Department, Institution, Responsibility
@@ -110,6 +113,19 @@ class Hit:
     @property
     def anchor(self):
         return f"{self.kind}-{self.position}" if self.position else ""
+
+    @property
+    def label(self):
+        """The hit as its result names it, in its language: "X – Responsibility (4)",
+        "X 主要职责（四）"; the department alone when the hit is the department."""
+        if not self.position:
+            return self.department_name
+        with translation.override(self.language):
+            return pgettext("a search hit", "%(department)s – %(kind)s %(number)s") % {
+                "department": self.department_name,
+                "kind": self.kind_label,
+                "number": item_number(self.position),
+            }
 
     @property
     def url(self):

@@ -131,7 +131,7 @@ def publish(draft, *, user=None, live_from=None, update_date=True):
         raise
     if live_from <= now:
         # One publication date: the draft keeps the date its page now shows (which a later
-        # publish that keeps the date keeps). A scheduled one may yet be cancelled.
+        # publish that keeps the date keeps). A scheduled one may yet be canceled.
         draft.published_at = publication.published_at
         Department.objects.filter(pk=draft.pk).update(published_at=draft.published_at)
     document = documents.stored(documents.build(publication))
@@ -173,7 +173,7 @@ def cancel_scheduled_publication(draft, *, user=None):
     if not slugs:
         return False
     scheduled.delete()
-    _record(draft, user, _("The scheduled publication was cancelled."))
+    _record(draft, user, _("The scheduled publication was canceled."))
     public_pages_changed(slugs | {draft.slug})
     return True
 

@@ -2,7 +2,7 @@
 
 ``StructurePage(document, government_names)`` is what every output of a published
 department reads: the structure page's template
-(``templates/jinja2/departments/department_detail.html``), the organisation chart
+(``templates/jinja2/departments/department_detail.html``), the organization chart
 (``departments.org_chart``), the JSON-LD (``departments.structured_data``) and the API's
 detail (``departments.api``). The facts are computed here once (numbers, anchors, who
 handles whose routine work in both directions, the two groups of units, labels of codes
@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 
 from contacts.models import ContactKind, contact_href, contact_label
 from core.models import choice_label
-from core.text import item_number, join_list, number_in_words, summary, without_lead_in
+from core.text import (
+    item_number,
+    join_list,
+    number_in_words,
+    summary,
+    with_one_full_stop,
+    without_lead_in,
+)
 
 from .addresses import department_url
 from .documents import LANGUAGE_CODES, in_language
@@ -44,6 +51,8 @@ class InstitutionItem:
     # The institutions that handle this one's routine work, and those it handles.
     handlers: list = field(default_factory=list)
     handles: list = field(default_factory=list)
+    # True when ``handlers`` are only some of them ("…, etc.").
+    handlers_not_exhaustive: bool = False
 
 
 @dataclass(slots=True)
@@ -118,6 +127,12 @@ class StructurePage:
             for number, row in enumerate(document.responsibilities, 1)
         ]
         self.institutions = self._institutions(document, local, language)
+        # Whether each list names only some of its items ("including …, etc.").
+        self.institutions_not_exhaustive = document.institutions_not_exhaustive
+        self.directly_affiliated_units_not_exhaustive = (
+            document.directly_affiliated_units_not_exhaustive
+        )
+        self.managed_units_not_exhaustive = document.managed_units_not_exhaustive
         relation_labels = {}
         self.units = []
         for number, unit in enumerate(document.affiliated_units, 1):
@@ -171,7 +186,11 @@ class StructurePage:
             # sentence would read worse than the Chinese short name.
             full_name = institution.full_name.get(language) or name
             items[institution.code] = InstitutionItem(
-                str(number), institution.code, name, full_name
+                str(number),
+                institution.code,
+                name,
+                full_name,
+                handlers_not_exhaustive=institution.handlers_not_exhaustive,
             )
         for institution in document.institutions:
             item = items[institution.code]
@@ -220,48 +239,114 @@ def _named_unit(unit):
 
 def affiliated_units_sentence(page):
     """E.g. "X has four directly affiliated units, including the A, ..., and manages the B."
+    ("X设A、……等四个直属单位，管理B。").
 
-    The names are escaped here; the sentence patterns come from our own
+    A list that names only some of its units says so ("including the A, the B, etc.") and
+    no count. Each case is a whole sentence of the catalogue, so that each language orders
+    it its own way. The names are escaped here; the sentence patterns come from our own
     translation catalogue, so the joined result is safe to mark as such.
     """
     direct = page.directly_affiliated_units
     managed = page.managed_units
+    direct_exhaustive = not page.directly_affiliated_units_not_exhaustive
     values = {
         "department": conditional_escape(page.name),
         "count": number_in_words(len(direct)),
-        "units": join_list(_named_unit(unit) for unit in direct),
-        "managed": join_list(_named_unit(unit) for unit in managed),
+        "units": join_list(
+            (_named_unit(unit) for unit in direct), exhaustive=direct_exhaustive, counted=True
+        ),
+        "managed": join_list(
+            (_named_unit(unit) for unit in managed),
+            exhaustive=not page.managed_units_not_exhaustive,
+        ),
     }
-    if direct and managed:
-        sentence = ngettext(
-            "%(department)s has %(count)s directly affiliated unit, %(units)s, "
-            "and manages %(managed)s.",
-            "%(department)s has %(count)s directly affiliated units, including %(units)s, "
-            "and manages %(managed)s.",
-            len(direct),
-        )
-    elif direct:
-        sentence = ngettext(
-            "%(department)s has %(count)s directly affiliated unit, %(units)s.",
-            "%(department)s has %(count)s directly affiliated units, including %(units)s.",
-            len(direct),
-        )
-    elif managed:
+    if not direct:
+        if not managed:
+            return ""
         sentence = pgettext("affiliated units", "%(department)s manages %(managed)s.")
+    elif not direct_exhaustive:
+        sentence = (
+            pgettext(
+                "affiliated units",
+                "%(department)s has directly affiliated units including %(units)s, "
+                "and manages %(managed)s.",
+            )
+            if managed
+            else pgettext(
+                "affiliated units",
+                "%(department)s has directly affiliated units including %(units)s.",
+            )
+        )
+    elif len(direct) == 1:
+        sentence = (
+            pgettext(
+                "affiliated units",
+                "%(department)s has one directly affiliated unit, %(units)s, "
+                "and manages %(managed)s.",
+            )
+            if managed
+            else pgettext(
+                "affiliated units", "%(department)s has one directly affiliated unit, %(units)s."
+            )
+        )
     else:
+        # Two or more: the count is a word ("four", 四), not a plural form.
+        sentence = (
+            pgettext(
+                "affiliated units",
+                "%(department)s has %(count)s directly affiliated units, including %(units)s, "
+                "and manages %(managed)s.",
+            )
+            if managed
+            else pgettext(
+                "affiliated units",
+                "%(department)s has %(count)s directly affiliated units, including %(units)s.",
+            )
+        )
+    return mark_safe(with_one_full_stop(sentence % values))
+
+
+def institutions_sentence(page):
+    """The institutions named in a sentence, as text: "X consists of 22 institutions: the A,
+    …, and the B." ("X设A、……、B等二十二个内设机构。"), or "X consists of institutions
+    including A, …, etc." ("X设A、……等内设机构。") when the list names only some.
+
+    For outputs without the page's list (the structured data); the page itself lists the
+    institutions under a lead-in sentence.
+    """
+    names = [institution.name for institution in page.institutions]
+    if not names:
         return ""
-    return mark_safe(sentence % values)
+    values = {"department": page.name, "count": number_in_words(len(names))}
+    if page.institutions_not_exhaustive:
+        values["institutions"] = join_list(names, exhaustive=False)
+        sentence = pgettext(
+            "institutions", "%(department)s consists of institutions including %(institutions)s."
+        )
+    elif len(names) == 1:
+        values["institutions"] = names[0]
+        sentence = pgettext("institutions", "%(department)s has one institution, %(institutions)s.")
+    else:
+        values["institutions"] = join_list(names, counted=True)
+        sentence = pgettext(
+            "institutions", "%(department)s consists of %(count)s institutions: %(institutions)s."
+        )
+    return with_one_full_stop(sentence % values)
 
 
 def routine_work_note(institution):
     """E.g. "The routine work of the Political Department is handled by the A, B, and C."
+    ("政治部的日常工作由A、B和C承担。"), or "… by the A, B, C, etc." ("由A、B、C等承担")
+    when the handlers named are only some of them.
 
     ``institution`` is an ``InstitutionItem`` of a ``StructurePage``.
     """
-    handlers = join_list(conditional_escape(handler.full_name) for handler in institution.handlers)
+    handlers = join_list(
+        (conditional_escape(handler.full_name) for handler in institution.handlers),
+        exhaustive=not institution.handlers_not_exhaustive,
+    )
     sentence = pgettext(
         "institutions", "The routine work of the %(institution)s is handled by the %(handlers)s."
     )
-    return mark_safe(
-        sentence % {"institution": conditional_escape(institution.full_name), "handlers": handlers}
-    )
+    values = {"institution": conditional_escape(institution.full_name), "handlers": handlers}
+    return mark_safe(with_one_full_stop(sentence % values))

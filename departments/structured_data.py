@@ -8,14 +8,18 @@ and so on, as ``django.utils.html.json_script`` does).
 """
 
 import json
+from html import unescape
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from contacts.models import ContactKind
+from core.text import is_chinese
+
+from .structure_page import affiliated_units_sentence, institutions_sentence
 
 SCHEMA_CONTEXT = "https://schema.org"
 
@@ -27,8 +31,19 @@ _SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 # contactType of a telephone, by contact kind.
 CONTACT_TYPES = {
     ContactKind.COMPLAINT_TELEPHONE: "complaints",
-    ContactKind.TELEPHONE: "public enquiries",
+    ContactKind.TELEPHONE: "public inquiries",
 }
+
+
+def as_text(html):
+    """The text of a sentence built as HTML (its names' anchors and escapes undone)."""
+    return unescape(strip_tags(html))
+
+
+def sentences(texts):
+    """Sentences as one text: separated by a space in English, by nothing in Chinese."""
+    separator = "" if is_chinese() else " "
+    return separator.join(text for text in texts if text)
 
 
 def bcp47(language_code):
@@ -55,8 +70,13 @@ def organization(page, request):
         data["alternateName"] = alternate_names[0] if len(alternate_names) == 1 else alternate_names
     data["url"] = page_url
     data["inLanguage"] = bcp47(page.language)
-    if page.about:
-        data["description"] = page.about
+    # What the page says of the department: its introduction, then the sentences that name
+    # its institutions and units (saying so when a list names only some of them).
+    description = sentences(
+        [page.about, institutions_sentence(page), as_text(affiliated_units_sentence(page))]
+    )
+    if description:
+        data["description"] = description
     data["parentOrganization"] = {
         "@type": "GovernmentOrganization",
         "name": page.government_name,

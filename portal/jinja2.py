@@ -17,12 +17,15 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template import defaultfilters
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 from jinja2 import Environment
 
 from core.navigation import display_mode_toggle, language_versions, page_links
+from core.text import list_separator
 from departments.images import responsive_image
-from departments.org_chart import organisation_chart
+from departments.org_chart import organization_chart
 from departments.structure_page import affiliated_units_sentence, routine_work_note
 from departments.structured_data import department_json_ld
 
@@ -82,6 +85,25 @@ def departments_counted(count):
     return ngettext("%(counter)s department", "%(counter)s departments", count) % {"counter": count}
 
 
+def group_count(count):
+    """A group's count after its heading, "(12)" or "（12）", the number in an element that
+    the directory's filter updates."""
+    number = format_html("<span data-group-count>{}</span>", count)
+    pattern = pgettext("the number of items of a group, after its heading", "(%(count)s)")
+    return mark_safe(conditional_escape(pattern) % {"count": number})
+
+
+def labeled(label, value):
+    """A label ending with a colon and its value on one line: "Label: value" in English,
+    "标签：值" in Chinese (a full-width colon is followed by no space). Either may be HTML
+    (``Markup``); text is escaped."""
+    pattern = pgettext("a label ending with a colon, then its value", "%(label)s %(value)s")
+    return mark_safe(
+        conditional_escape(pattern)
+        % {"label": conditional_escape(label), "value": conditional_escape(value)}
+    )
+
+
 def search_results_heading(count, text):
     return ngettext(
         "%(counter)s result for “%(text)s”", "%(counter)s results for “%(text)s”", count
@@ -98,11 +120,13 @@ GLOBALS = {
     "display_mode_toggle": display_mode_toggle,
     "affiliated_units_sentence": affiliated_units_sentence,
     "routine_work_note": routine_work_note,
-    "organisation_chart": organisation_chart,
+    "organization_chart": organization_chart,
     "department_json_ld": department_json_ld,
     "responsive_image": responsive_image,
     "departments_published": departments_published,
     "departments_counted": departments_counted,
+    "group_count": group_count,
+    "list_separator": list_separator,
     "search_results_heading": search_results_heading,
 }
 
@@ -111,6 +135,7 @@ FILTERS = {
     "datetime_attribute": datetime_attribute,
     "linebreaks": linebreaks,
     "linebreaksbr": linebreaksbr,
+    "labeled": labeled,
 }
 
 

@@ -149,7 +149,7 @@ class DatabaseUnavailableMiddleware:
     """While the database does not answer, a page says so with 503 and Retry-After, not 500.
 
     A 503 tells visitors to come back, and crawlers to keep the page indexed. What Django
-    raises then (connection refused or lost, timed out, a cancelled statement) is an
+    raises then (connection refused or lost, timed out, a canceled statement) is an
     OperationalError or an InterfaceError; any other error stays a 500.
     """
 

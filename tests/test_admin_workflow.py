@@ -205,7 +205,7 @@ def test_restoring_can_cancel_the_scheduled_publication(root_client, client, own
     text = page_text(response)
     assert "was changed successfully" not in text
     assert "is now the draft" in text
-    assert "scheduled publication is cancelled" in text
+    assert "scheduled publication is canceled" in text
     assert not Department.objects.scheduled().filter(draft=own).exists()
     own.refresh_from_db()
     assert own.name_en == "Own Department"

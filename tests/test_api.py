@@ -680,7 +680,7 @@ def test_docs_page_explains_the_api_in_each_language(client, seed, url, heading,
             "an empty value is refused like any other value not listed",
             "the list has no such page",
         ),
-        ("/zh-hans/api/", "空值与其他未列出的值一样，不被接受", "列表没有该页"),
+        ("/zh-hans/api/", "空值和其他未列出的值一样不予接受", "列表没有该页"),
     ],
 )
 def test_docs_page_says_what_the_api_does_with_empty_values_and_missing_pages(

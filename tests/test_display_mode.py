@@ -58,9 +58,9 @@ CURRENT_MARK = {"en": "{} (current)", "zh-hans": "{}（当前）"}
 MODE_NAMES = {
     "en": {
         "elderly": "Elderly-friendly mode: large text and high contrast",
-        "standard": "Standard display",
+        "standard": "Standard mode",
     },
-    "zh-hans": {"elderly": "长者模式（适老化）：大字体、高对比度", "standard": "标准显示"},
+    "zh-hans": {"elderly": "长者模式：大字体、高对比度", "standard": "标准模式"},
 }
 
 

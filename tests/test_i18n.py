@@ -49,7 +49,16 @@ def test_every_page_lists_hreflang_alternates(client, seed):
 
 def test_interface_is_translated_on_the_chinese_page(client, seed):
     text = page_text(client.get(ZH_URL))
-    for phrase in ["首页", "政府", "政府机构", "机构职能", "内设机构", "直属单位", "联系方式"]:
+    for phrase in [
+        "首页",
+        "政府",
+        "政府机构",
+        "机构职能",
+        "内设机构",
+        "所属单位",
+        "直属单位",
+        "联系方式",
+    ]:
         assert phrase in text
     for phrase in ["Home", "Institutional functions", "Internal institutions"]:
         assert phrase not in text

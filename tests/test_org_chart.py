@@ -1,4 +1,4 @@
-"""The organisation chart on the structure page: every institution and unit, in order, with the
+"""The organization chart on the structure page: every institution and unit, in order, with the
 "handled by" relations in words, as a captioned figure of nested lists."""
 
 import re
@@ -11,7 +11,7 @@ from django.utils import translation
 
 from departments import lookup
 from departments.models import AffiliatedUnit, Institution
-from departments.org_chart import organisation_chart
+from departments.org_chart import organization_chart
 from departments.structure_page import StructurePage
 from tests.conftest import assert_in_order, page_text
 from tests.seed_page import read_seed_page
@@ -33,7 +33,7 @@ ZH_MANAGED_UNITS = ["省公安航空警察队"]
 def chart_html(response):
     assert response.status_code == 200
     sections = CHART.findall(response.content.decode())
-    assert len(sections) == 1, f"expected one organisation chart, found {len(sections)}"
+    assert len(sections) == 1, f"expected one organization chart, found {len(sections)}"
     return sections[0]
 
 
@@ -61,13 +61,14 @@ def test_english_chart_shows_every_institution_and_unit_in_order(client, seed):
     assert_in_order(
         chart_text(client.get(EN_URL)),
         [
-            "Organisation chart",
-            "Organisation chart of Department of Public Security of Zhejiang Province",
+            "Organization chart",
+            "Organization chart of Department of Public Security of Zhejiang Province",
             "Department of Public Security of Zhejiang Province",
             "Internal institutions",
             "Political Department",
+            # The seed names only some of the handlers, and only some institutions.
             "Routine work handled by the Personnel and Training Department, Publicity "
-            "Department, and Department of Retirees",
+            "Department, Department of Retirees, etc.",
             "General Office",
             "Personnel Training",
             "Handles the routine work of the Political Department",
@@ -75,6 +76,7 @@ def test_english_chart_shows_every_institution_and_unit_in_order(client, seed):
             "Handles the routine work of the Political Department",
             "Retirement",
             "Handles the routine work of the Political Department",
+            "Others not listed",
             "Directly affiliated units",
             *seed_page.direct_units,
             "Managed units",
@@ -94,7 +96,7 @@ def test_chinese_chart_shows_every_institution_and_unit_in_order(client, seed):
             "浙江省公安厅",
             "内设机构",
             "政治部",
-            "日常工作由人事训练处、宣传处和离退休干部处承担",
+            "日常工作由人事训练处、宣传处、离退休干部处等承担",
             "办公室",
             "人事训练处",
             "承担政治部的日常工作",
@@ -102,9 +104,10 @@ def test_chinese_chart_shows_every_institution_and_unit_in_order(client, seed):
             "承担政治部的日常工作",
             "离退休干部处",
             "承担政治部的日常工作",
+            "其他未一一列出",
             "直属单位",
             *ZH_DIRECT_UNITS,
-            "管理的单位",
+            "管理单位",
             *ZH_MANAGED_UNITS,
         ],
     )
@@ -184,7 +187,7 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
     with translation.override("en"):
         publication = lookup.published("transport")
         page = StructurePage(publication.document, publication.government_names)
-        boxes = organisation_chart(page).institutions
+        boxes = organization_chart(page).institutions
     assert [(box.name, box.relations) for box in boxes] == [
         ("Office", ["Routine work handled by the Secretariat"]),
         (
@@ -212,7 +215,7 @@ def test_institution_that_handles_and_is_handled_shows_both(client, make_departm
 def test_reading_the_page_and_drawing_its_chart_costs_no_query(seed):
     publication = lookup.published("public-security")
     with CaptureQueriesContext(connection) as queries:
-        chart = organisation_chart(
+        chart = organization_chart(
             StructurePage(publication.document, publication.government_names)
         )
         names = [box.name for box in chart.institutions]

@@ -65,7 +65,7 @@ def test_results_page_links_to_the_exact_item(client, seed):
     assert response.status_code == 200
     content = response.content.decode()
     assert 'href="/en/government/structure/public-security/#responsibility-4"' in content
-    assert "Department of Public Security of Zhejiang Province – Responsibility 4" in page_text(
+    assert "Department of Public Security of Zhejiang Province – Responsibility (4)" in page_text(
         response
     )
 
@@ -73,7 +73,8 @@ def test_results_page_links_to_the_exact_item(client, seed):
 def test_chinese_results_page(client, seed):
     response = client.get("/zh-hans/search/", {"q": "户籍"})
     text = page_text(response)
-    assert "浙江省公安厅" in text
+    # Named in Chinese order, numbered as the page numbers it.
+    assert "浙江省公安厅 主要职责（四）" in text
     assert 'href="/zh-hans/government/structure/public-security/#responsibility-4"' in (
         response.content.decode()
     )

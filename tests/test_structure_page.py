@@ -34,9 +34,11 @@ def test_english_page_shows_every_fact_of_the_seed_in_order(client, seed, seed_p
     facts = [seed_page.name, seed_page.date, seed_page.introduction]
     for number, responsibility in enumerate(seed_page.responsibilities, 1):
         facts += [f"({number})", responsibility]
+    # The seed lists only some institutions and handlers ("…, etc."), and says so.
+    facts += ["consists of institutions including the following"]
     facts += seed_page.institutions
     facts += [f"The routine work of the {seed_page.handled_institution} is handled by the"]
-    facts += seed_page.handlers
+    facts += seed_page.handlers[:-1] + [f"{seed_page.handlers[-1]}, etc."]
     facts += ["has four directly affiliated units"]
     facts += [f"the {unit}" for unit in seed_page.direct_units]
     facts += [f"and manages the {unit}" for unit in seed_page.managed_units]
@@ -121,7 +123,7 @@ def test_count_of_units_is_computed_and_written_in_words(client, seed, republish
     )
     republish(seed)
     assert "has five directly affiliated units" in page_text(client.get(EN_URL))
-    assert "有五个直属单位" in page_text(client.get(ZH_URL))
+    assert "机场公安局、警察学院等五个直属单位" in page_text(client.get(ZH_URL))
 
 
 def test_one_unit_reads_in_the_singular(client, make_department, republish):
@@ -143,7 +145,7 @@ def test_two_units_are_counted_with_liang_in_chinese(client, make_department, re
     with translation.override("zh-hans"):
         chinese_text = page_text(client.get(department.get_absolute_url()))
     assert "has two directly affiliated units" in english_text
-    assert "有两个直属单位" in chinese_text
+    assert "设培训中心、信息中心等两个直属单位。" in chinese_text
     assert "二个" not in chinese_text
 
 

@@ -119,10 +119,17 @@ def test_english_structure_page_describes_the_department(client, seed):
     assert data["alternateName"] == "浙江省公安厅"
     assert data["inLanguage"] == "en"
     # The introduction without "Its main responsibilities include:", which leads into the
-    # page's list and would dangle here.
+    # page's list and would dangle here, then what the page says of the institutions (only
+    # some of them, as the seed says) and units.
     assert seed_page.introduction.endswith(" Its main responsibilities include:")
-    assert data["description"] == seed_page.introduction.removesuffix(
-        " Its main responsibilities include:"
+    institutions = ", ".join(seed_page.institutions)
+    units = ", ".join(f"the {unit}" for unit in seed_page.direct_units[:-1])
+    assert data["description"] == (
+        seed_page.introduction.removesuffix(" Its main responsibilities include:")
+        + f" {seed_page.name} consists of institutions including {institutions}, etc."
+        + f" {seed_page.name} has four directly affiliated units, including {units},"
+        + f" and the {seed_page.direct_units[-1]},"
+        + f" and manages the {seed_page.managed_units[0]}."
     )
     assert data["parentOrganization"] == {
         "@type": "GovernmentOrganization",
@@ -142,7 +149,7 @@ def test_english_structure_page_describes_the_department(client, seed):
     assert data["contactPoint"] == [
         {
             "@type": "ContactPoint",
-            "contactType": "public enquiries",
+            "contactType": "public inquiries",
             "name": "Public Telephone",
             "telephone": "0571-87286688",
         },
@@ -166,8 +173,16 @@ def test_chinese_structure_page_describes_the_department_in_chinese(client, seed
     assert data["name"] == "浙江省公安厅"
     assert data["alternateName"] == "Department of Public Security of Zhejiang Province"
     assert data["inLanguage"] == "zh-Hans"
-    expected = "浙江省公安厅是浙江省人民政府组成部门，是全省公安工作的领导、指挥机关。"
-    assert data["description"] == expected
+    expected = (
+        "浙江省公安厅是浙江省人民政府组成部门，是全省公安工作的领导、指挥机关。"
+        "浙江省公安厅设政治部、办公室、"
+    )
+    assert data["description"].startswith(expected)
+    assert data["description"].endswith(
+        "离退休干部处等内设机构。"
+        "浙江省公安厅设省监狱、车辆管理所、高速公路交通警察总队、机场公安局等四个直属单位，"
+        "管理省公安航空警察队。"
+    )
     assert data["parentOrganization"]["name"] == "浙江省人民政府"
     names = [node["name"] for node in data["subOrganization"]]
     assert names[:2] == ["政治部", "办公室"]
@@ -273,7 +288,10 @@ def test_names_cannot_end_the_script_early(client, make_department, republish):
     assert "<" not in json_ld_text and ">" not in json_ld_text and "&" not in json_ld_text
     data = json_ld(response)
     assert data["name"] == BREAKOUT
-    assert data["description"] == "Tom & Jerry <!-- <script>"
+    assert data["description"] == (
+        f"Tom & Jerry <!-- <script> {BREAKOUT} has one institution, {BREAKOUT}."
+        f" {BREAKOUT} has one directly affiliated unit, the ]]></script>."
+    )
     assert [node["name"] for node in data["subOrganization"]] == [BREAKOUT, "]]></script>"]
     assert schema_problems(data) == []
 

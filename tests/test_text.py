@@ -36,6 +36,7 @@ def test_item_numbers_per_language():
     assert item_number(4, "en") == "(4)"
     assert item_number(2, "zh-hans") == "（二）"
     assert item_number(16, "zh-hans") == "（十六）"
+    assert item_number(100, "zh-hans") == "（100）"
 
 
 @pytest.mark.parametrize(

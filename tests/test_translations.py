@@ -117,3 +117,68 @@ def test_admin_templates_hold_no_chinese_outside_the_catalogue():
         if chinese.search(line)
     ]
     assert found == []
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+MARKUP = re.compile(r"<[^>]+>|&\w+;")
+HAN = r"[\u4e00-\u9fff]"
+
+
+def test_chinese_is_written_with_full_width_punctuation_and_no_space_after_it():
+    """A msgstr in Chinese uses （）：，；！？ and no space after them, nor between Chinese and
+    a number or a name it gives ("已将%(count)s个部门", not "已将 %(count)s 个部门")."""
+    wrong = []
+    for entry in po_entries():
+        msgstr = entry.get("msgstr") or entry.get("msgstr[0]") or ""
+        if not re.search(HAN, msgstr):
+            continue
+        text = PLACEHOLDER.sub("X", MARKUP.sub("", msgstr))
+        if (
+            re.search(rf"{HAN}[(),:;!?]|[(),:;!?]{HAN}", text)
+            or re.search(r"[，。：；、（）！？] ", text)
+            or re.search(rf"{HAN} X|X {HAN}", text)
+        ):
+            wrong.append(msgstr)
+    assert wrong == []
+
+
+def test_one_chinese_term_for_each_thing():
+    """Withdrawing is 撤下; the display modes are 标准模式 and 长者模式; affiliated units as a
+    whole (directly affiliated and managed) are 所属单位, managed units 管理单位."""
+    msgstrs = {
+        entry["msgid"]: entry.get("msgstr") or entry.get("msgstr[0]") or ""
+        for entry in po_entries()
+    }
+    chinese = "\n".join(msgstrs.values())
+    for other_word in ("撤回", "撤销", "下线", "标准显示", "适老化显示", "管理的单位", "百万像素"):
+        assert other_word not in chinese
+    assert msgstrs["Affiliated units"] == "所属单位"
+    assert msgstrs["Directly affiliated units"] == "直属单位"
+    assert msgstrs["Managed units"] == "管理单位"
+    assert msgstrs["Standard mode"] == "标准模式"
+
+
+BRITISH_SPELLING = re.compile(
+    r"\b\w+(?:is(?:e|ed|es|ing|ation|ations)|yse|ysed|elled|elling)\b|colour|behaviour|honour|"
+    r"favour|neighbour|centre|licence|catalogue|cancelled|grey|enquir",
+    re.IGNORECASE,
+)
+# Words that are spelled so in American English too.
+AMERICAN_ALSO = {
+    *("otherwise", "likewise", "wise", "rise", "arise", "raise", "noise", "praise", "precise"),
+    *("concise", "premise", "promise", "compromise", "comprise", "advise", "devise", "revise"),
+    *("supervise", "exercise", "enterprise", "expertise", "surprise", "franchise", "disguise"),
+    *("raised", "raising", "arising", "rising", "revised", "advised", "supervised", "promised"),
+}
+
+
+def test_the_english_interface_spells_as_the_seed_does():
+    """American spelling, as the seed page ("organizing", "analyzing"): "organization chart",
+    "canceled", "neighboring"."""
+    british = {
+        word
+        for entry in po_entries()
+        for word in BRITISH_SPELLING.findall(entry["msgid"] + " " + entry.get("msgid_plural", ""))
+        if word.lower() not in AMERICAN_ALSO
+    }
+    assert british == set()

@@ -200,7 +200,7 @@ def test_publish_without_unsaved_edits_opens_the_publication(admin_page, departm
 
 
 class Dialogs:
-    """The page's dialogs, dismissed (so leaving is cancelled) and recorded."""
+    """The page's dialogs, dismissed (so leaving is canceled) and recorded."""
 
     def __init__(self, page):
         self.types = []

@@ -243,7 +243,7 @@ def test_close_button_stays_hidden_in_a_window_another_site_opened(new_page, sit
 
 ORG_CHART = {
     "en": (
-        "Organisation chart of Department of Public Security of Zhejiang Province",
+        "Organization chart of Department of Public Security of Zhejiang Province",
         "Handles the routine work of the Political Department",
     ),
     "zh-hans": ("浙江省公安厅组织结构图", "承担政治部的日常工作"),
@@ -251,7 +251,7 @@ ORG_CHART = {
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_printout_shows_the_organisation_chart(printed, lang):
+def test_printout_shows_the_organization_chart(printed, lang):
     _page, _reader, text = printed(lang)
     caption, relation = ORG_CHART[lang]
     assert occurrences(caption, text) == 1, f"the {lang} printout lacks the chart's caption"
