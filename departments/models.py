@@ -297,6 +297,14 @@ class Department(models.Model):
     # What a publication's pages show, built once when it is published; see
     # departments.documents. Empty on drafts.
     document = models.JSONField(null=True, blank=True, editable=False)
+    # The Chinese words of what search reads (departments.search_words); empty on drafts.
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
+    )
 
     objects = DepartmentManager()
 
@@ -374,6 +382,13 @@ class Responsibility(DepartmentChild):
         related_name="responsibilities",
     )
     text = models.TextField(_("text"))
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
+    )
 
     class Meta(DepartmentChild.Meta):
         verbose_name = _("responsibility")
@@ -416,6 +431,13 @@ class Institution(DepartmentChild):
         related_name="handles_routine_work_of",
         help_text=_("Institutions of the same department that handle its routine work."),
     )
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
+    )
 
     class Meta(DepartmentChild.Meta):
         verbose_name = _("institution")
@@ -447,6 +469,13 @@ class AffiliatedUnit(DepartmentChild):
         max_length=30,
         choices=Relation.choices,
         default=Relation.DIRECTLY_AFFILIATED,
+    )
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
     )
 
     class Meta(DepartmentChild.Meta):

@@ -1,14 +1,17 @@
 """Which department handles this? Search over published departments and their items.
 
 A query in Chinese script searches the Chinese columns, any other the English
-ones. PostgreSQL uses its own machinery: English full-text search (stemmed,
-ranked with ``ts_rank``) on a stored ``tsvector``; for Chinese, which has no
-word boundaries, an index of each text's characters and pairs of characters
-narrows the rows, whose text is then checked as ``icontains`` would, ranked by
-pg_trgm's word similarity. The columns, indexes and functions come from
-migrations 0004 and 0005. Other databases (SQLite on a developer's machine)
-match every word as a substring and rank in Python. Either way each hit links
-to its anchor on the structure page, e.g. ``#responsibility-4``.
+ones. English: on PostgreSQL, full-text search (stemmed, ranked with
+``ts_rank``) on a stored ``tsvector`` (migrations 0004 and 0005); elsewhere
+(SQLite on a developer's machine) every word must start a word of the text.
+Chinese has no spaces between words, and matching characters would find 民政
+(civil affairs) in 人民政府: every published item stores its words, segmented
+by jieba with the government's dictionary (``departments.search_words``,
+``terms.segmentation``), and each word of the query must be among them. On
+PostgreSQL a GIN index of those words (0010) finds the rows and pg_trgm's word
+similarity ranks them; elsewhere the words are compared as text and ranked in
+Python. Either way each hit links to its anchor on the structure page, e.g.
+``#responsibility-4``.
 
 A search costs the same with one department as with thousands: each kind of
 item is searched in one query that ranks at most ``MAX_CANDIDATES`` matches
@@ -27,8 +30,6 @@ from datetime import datetime
 from datetime import timezone as datetime_timezone
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.lookups import DataContains
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -37,12 +38,13 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, models
-from django.db.models.functions import Coalesce, Length, StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Coalesce, Concat, Length
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from terms import segmentation
 
 from .addresses import department_url
 from .models import AffiliatedUnit, Department, Institution, Responsibility
@@ -90,7 +92,15 @@ class SearchQueryText:
 
     @property
     def terms(self):
+        """The words searched: Chinese segmented as the published texts are."""
+        if self.language == "zh-hans":
+            return segmentation.query_words(self.text)
         return WORD.findall(self.text.lower())
+
+    @property
+    def words_query(self):
+        """The Chinese words as a ``tsquery``: every one of them (PostgreSQL)."""
+        return " & ".join("'" + word.replace("'", "''") + "'" for word in self.terms)
 
 
 @dataclass
@@ -169,20 +179,26 @@ def english_query(query):
     return SearchQuery(query.text, config="english", search_type="websearch")
 
 
-def chinese_grams(name):
-    """The characters and pairs of characters of a column, as its index holds them (0005)."""
-    return models.Func(
-        name, function="departments_search_grams", output_field=ArrayField(models.TextField())
-    )
+class ChineseWords(models.Func):
+    """The stored words of a row as a ``tsvector``, as its index holds them (0010)."""
+
+    template = "array_to_tsvector(string_to_array(%(expressions)s, ' '))"
+    output_field = SearchVectorField()
 
 
-def chinese_query_grams(query):
-    """The pairs of characters of the query (its character if it has only one)."""
-    return models.Func(
-        models.Value(query.text),
-        function="departments_search_query_grams",
-        output_field=ArrayField(models.TextField()),
-    )
+class WordsQuery(models.Func):
+    """Words already segmented, as a ``tsquery`` that no parser changes."""
+
+    template = "CAST(%(expressions)s AS tsquery)"
+    output_field = SearchVectorField()
+
+
+class Matches(models.Func):
+    """``vector @@ query``."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = models.BooleanField()
 
 
 def publication_rows(model):
@@ -237,26 +253,25 @@ def matching(model, fields, query, live):
     if connection.vendor == "postgresql":
         if query.language == "en":
             return items.filter(SearchVectorExact(english_vector(), english_query(query)))
-        grams = chinese_query_grams(query)
-        upper_text = Upper(models.Value(query.text))
-        indexed, contains = models.Q(), models.Q()
-        for name in columns:
-            indexed |= models.Q(DataContains(chinese_grams(name), grams))
-            contains |= models.Q(GreaterThan(StrIndex(Upper(name), upper_text), 0))
-        # The pairs only narrow the rows ("安厅公安" has those of "公安厅" too); the
-        # text itself decides, as icontains would. (Written as strpos() rather than
-        # LIKE: the planner then expects it to keep a good share of the rows, as it
-        # does, and so the search to stop early at MAX_CANDIDATES.)
-        return items.filter(indexed, contains)
-    # Elsewhere: every word must start a word of one of the fields (Chinese
-    # has no word boundaries: there, the characters occur anywhere).
+        words = WordsQuery(models.Value(query.words_query))
+        return items.filter(Matches(ChineseWords(models.F("search_words")), words))
+    if query.language == "zh-hans":
+        items = items.alias(
+            padded_words=Concat(
+                models.Value(" "),
+                "search_words",
+                models.Value(" "),
+                output_field=models.TextField(),
+            )
+        )
+        for word in query.terms:
+            items = items.filter(padded_words__contains=f" {word} ")
+        return items
+    # Elsewhere: every word must start a word of one of the fields.
     for term in query.terms:
         any_field = models.Q()
         for name in columns:
-            if CJK.search(term):
-                any_field |= models.Q(**{f"{name}__icontains": term})
-            else:
-                any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(term)}"})
+            any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(term)}"})
         items = items.filter(any_field)
     return items
 
@@ -334,7 +349,16 @@ def best_matches(model, fields, query, live):
 
 # What compiled queries hold in place of the searched text and of the moment.
 TEXT_PLACEHOLDER = "\ue000searched text\ue000"
+WORDS_PLACEHOLDER = "\ue000searched words\ue000"
 MOMENT_PLACEHOLDER = datetime(2000, 1, 1, tzinfo=datetime_timezone.utc)
+
+
+class PlaceholderQuery(SearchQueryText):
+    """A query whose text and words are placeholders, for compiling."""
+
+    @property
+    def words_query(self):
+        return WORDS_PLACEHOLDER
 
 
 @functools.cache
@@ -347,7 +371,7 @@ def compiled_matches(kind, language, using, max_candidates, max_results):
     the SQL, hence of the key.
     """
     model, fields, _weight, _label = TARGETS[kind]
-    query = SearchQueryText(
+    query = PlaceholderQuery(
         raw=TEXT_PLACEHOLDER,
         text=TEXT_PLACEHOLDER,
         truncated=False,
@@ -375,8 +399,13 @@ def matches(kind, query, now):
     sql, params = compiled_matches(
         kind, query.language, connection.alias, MAX_CANDIDATES, MAX_RESULTS
     )
+    filled = {TEXT_PLACEHOLDER: query.text, WORDS_PLACEHOLDER: query.words_query}
     params = [
-        query.text if value == TEXT_PLACEHOLDER else now if value == MOMENT_PLACEHOLDER else value
+        now
+        if value == MOMENT_PLACEHOLDER
+        else filled.get(value, value)
+        if isinstance(value, str)
+        else value
         for value in params
     ]
     with connection.cursor() as cursor:

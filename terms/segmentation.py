@@ -1,0 +1,127 @@
+"""Chinese text as words, for the search: jieba with the government's dictionary.
+
+Chinese has no spaces between words, and matching characters finds 民政 (civil
+affairs) in 人民政府 (people's government). The search therefore compares words:
+``indexed_words`` gives the words stored for a published text, ``query_words``
+those of a query; a query matches a text when each of its words is among the
+text's.
+
+A text's words are jieba's segmentation of it (without its HMM guesses, which
+would segment the same phrase differently in a text and in a query), the words
+within each longer one as jieba splits it when it may not keep it whole
+(居民身份证: 居民, 身份证, and so 身份, 证), and every single character, so that
+a query of one character finds it anywhere. The words within are a
+segmentation, not every dictionary word that occurs: 人民政府 gives 人民 and
+政府, never 民政.
+
+Each process keeps one segmenter with the dictionary it loaded and the version
+it loaded (``VERSION_KEY`` in the shared cache, which a change of the dictionary
+renews). A missing version (a flushed or restarted cache) keeps the loaded
+segmenter and records its version again: an unknown version is not a change.
+"""
+
+import contextlib
+import logging
+import re
+import uuid
+
+import jieba
+from django.core.cache import cache
+
+VERSION_KEY = "terms:dictionary-version"
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"\w", re.UNICODE)
+
+jieba.setLogLevel(logging.WARNING)
+
+
+class Segmenter:
+    """jieba's tokenizer with the dictionary's words added, and the version they are of."""
+
+    def __init__(self, words, version=None):
+        self.tokenizer = jieba.Tokenizer()
+        for word in words:
+            self.tokenizer.add_word(word)
+        self.version = version
+
+    def words(self, text):
+        """jieba's precise segmentation, words only (no spaces or punctuation), lower case."""
+        return [
+            word.lower() for word in self.tokenizer.cut(text or "", HMM=False) if WORD.search(word)
+        ]
+
+    def parts(self, word):
+        """The words a longer word is made of, as jieba cuts it when it may not keep it whole."""
+        if len(word) < 3 or not CJK.search(word):
+            return []
+        dag = self.tokenizer.get_DAG(word)
+        whole = len(word) - 1
+        dag[0] = [end for end in dag[0] if end != whole] or [0]
+        route = {}
+        self.tokenizer.calc(word, dag, route)
+        parts, start = [], 0
+        while start < len(word):
+            end = route[start][1] + 1
+            parts.append(word[start:end])
+            start = end
+        return [deeper for part in parts for deeper in [part, *self.parts(part)]]
+
+    def indexed_words(self, *texts):
+        """The words stored for these texts, space-separated (see the module's docstring)."""
+        found = set()
+        for text in texts:
+            for word in self.words(text):
+                found.add(word)
+                found.update(self.parts(word))
+            found.update(CJK.findall(text or ""))
+        return " ".join(sorted(found))
+
+    def query_words(self, text):
+        """The distinct words of a query, in the order typed."""
+        return list(dict.fromkeys(self.words(text)))
+
+
+loaded = None
+
+
+def dictionary_words():
+    from .models import DictionaryWord
+
+    return list(DictionaryWord.objects.values_list("word", flat=True))
+
+
+def shared_version():
+    # The search must answer when the cache does not: an unreadable version is unknown.
+    try:
+        return cache.get(VERSION_KEY)
+    except Exception:
+        return None
+
+
+def new_version():
+    """Marks the dictionary as changed, for every process."""
+    version = uuid.uuid4().hex
+    with contextlib.suppress(Exception):
+        cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def segmenter():
+    """This process's segmenter, reloaded when the dictionary's version has changed."""
+    global loaded
+    version = shared_version()
+    if loaded is not None and version in (None, loaded.version):
+        if version is None:
+            with contextlib.suppress(Exception):
+                cache.add(VERSION_KEY, loaded.version, timeout=None)
+        return loaded
+    loaded = Segmenter(dictionary_words(), version or new_version())
+    return loaded
+
+
+def indexed_words(*texts):
+    return segmenter().indexed_words(*texts)
+
+
+def query_words(text):
+    return segmenter().query_words(text)
