@@ -382,6 +382,14 @@ class Responsibility(DepartmentChild):
         related_name="responsibilities",
     )
     text = models.TextField(_("text"))
+    search_terms = models.TextField(
+        _("search terms"),
+        blank=True,
+        help_text=_(
+            "Other words citizens use for what this covers, one per line: everyday and short "
+            "names, and in English also pinyin. Searched with the text, never shown."
+        ),
+    )
     search_words = models.TextField(
         _("search words"),
         blank=True,

@@ -90,17 +90,33 @@ class SearchQueryText:
         language = "zh-hans" if CJK.search(text) else "en"
         return cls(raw=raw, text=text, truncated=truncated, problem=problem, language=language)
 
-    @property
+    @functools.cached_property
     def terms(self):
-        """The words searched: Chinese segmented as the published texts are."""
-        if self.language == "zh-hans":
-            return segmentation.query_words(self.text)
-        return WORD.findall(self.text.lower())
+        """The words typed: Chinese segmented as the published texts are."""
+        return segmentation.query_words(self.text)
+
+    @functools.cached_property
+    def groups(self):
+        """The words with what the synonyms add: a text must have all the words of one
+        alternative (a tuple of words) of each group (``terms.segmentation.expand``)."""
+        return segmentation.expand(self.terms)
+
+    @property
+    def searched_words(self):
+        """Every word searched for, the synonyms' included: what the hits mark."""
+        return {word for group in self.groups for alternative in group for word in alternative}
 
     @property
     def words_query(self):
-        """The Chinese words as a ``tsquery``: every one of them (PostgreSQL)."""
-        return " & ".join("'" + word.replace("'", "''") + "'" for word in self.terms)
+        """The groups as text for ``to_tsquery`` (English) or a ``tsquery`` (Chinese)."""
+
+        def every(words):
+            return "(" + " & ".join("'" + word.replace("'", "''") + "'" for word in words) + ")"
+
+        return " & ".join(
+            "(" + " | ".join(every(alternative) for alternative in group) + ")"
+            for group in self.groups
+        )
 
 
 @dataclass
@@ -132,10 +148,14 @@ class Hit:
 # weighs, and how the item is named in results.
 TARGETS = {
     "department": (Department, ["name", "introduction"], 1.0, _("Department")),
-    "responsibility": (Responsibility, ["text"], 0.8, _("Responsibility")),
+    "responsibility": (Responsibility, ["text", "search_terms"], 0.8, _("Responsibility")),
     "institution": (Institution, ["name", "full_name"], 0.9, _("Institution")),
     "unit": (AffiliatedUnit, ["name"], 0.9, _("Affiliated unit")),
 }
+
+
+# Searched, never shown: the words editors add for what citizens type.
+SEARCH_ONLY = {"search_terms"}
 
 
 def column(field, language):
@@ -176,7 +196,7 @@ def english_vector():
 
 
 def english_query(query):
-    return SearchQuery(query.text, config="english", search_type="websearch")
+    return SearchQuery(query.words_query, config="english", search_type="raw")
 
 
 class ChineseWords(models.Func):
@@ -255,7 +275,8 @@ def matching(model, fields, query, live):
             return items.filter(SearchVectorExact(english_vector(), english_query(query)))
         words = WordsQuery(models.Value(query.words_query))
         return items.filter(Matches(ChineseWords(models.F("search_words")), words))
-    if query.language == "zh-hans":
+    chinese = query.language == "zh-hans"
+    if chinese:
         items = items.alias(
             padded_words=Concat(
                 models.Value(" "),
@@ -264,15 +285,24 @@ def matching(model, fields, query, live):
                 output_field=models.TextField(),
             )
         )
-        for word in query.terms:
-            items = items.filter(padded_words__contains=f" {word} ")
-        return items
-    # Elsewhere: every word must start a word of one of the fields.
-    for term in query.terms:
+
+    def has(word):
+        # A Chinese word among the stored words; any other at the start of a word.
+        if chinese:
+            return models.Q(padded_words__contains=f" {word} ")
         any_field = models.Q()
         for name in columns:
-            any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(term)}"})
-        items = items.filter(any_field)
+            any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(word)}"})
+        return any_field
+
+    for group in query.groups:
+        any_alternative = models.Q()
+        for alternative in group:
+            every_word = models.Q()
+            for word in alternative:
+                every_word &= has(word)
+            any_alternative |= every_word
+        items = items.filter(any_alternative)
     return items
 
 
@@ -418,11 +448,15 @@ def text_rank(text, query):
     """A database-independent score: the whole name, the whole phrase, how many of the
     words, then how early. Repetition counts little, so long texts do not win by length."""
     lowered, phrase = text.lower(), query.text.lower()
-    terms = set(query.terms)
-    present = [term for term in terms if term in lowered]
+    present = [word for word in query.searched_words if word in lowered]
+    found_groups = [
+        group
+        for group in query.groups
+        if any(all(word in lowered for word in alternative) for alternative in group)
+    ]
     score = 4.0 if lowered == phrase else 0.0
     score += 3.0 if phrase in lowered else 0.0
-    score += 2.0 * len(present) / max(len(terms), 1)
+    score += 2.0 * len(found_groups) / max(len(query.groups), 1)
     score += 0.1 * min(sum(lowered.count(term) for term in present), 5)
     first = min((lowered.find(term) for term in present), default=-1)
     if first >= 0:
@@ -435,7 +469,7 @@ def term_pattern(query):
     in Chinese)."""
     alternatives = [
         re.escape(term) if CJK.search(term) else rf"\b{re.escape(term)}\w*"
-        for term in sorted(query.terms, key=len, reverse=True)
+        for term in sorted(query.searched_words, key=len, reverse=True)
     ]
     return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
@@ -476,9 +510,12 @@ def search(query):
     with translation.override(query.language):
         for kind, (_model, fields, weight, label) in TARGETS.items():
             for row in matches(kind, query, now):
-                texts = [row[column(field, query.language)] or "" for field in fields]
-                text = " — ".join(value for value in texts if value)
-                rank = (float(row["rank"] or 0) + text_rank(text, query)) * weight
+                texts = {field: row[column(field, query.language)] or "" for field in fields}
+                text = " — ".join(
+                    value for field, value in texts.items() if value and field not in SEARCH_ONLY
+                )
+                searched = " ".join(texts.values())
+                rank = (float(row["rank"] or 0) + text_rank(searched, query)) * weight
                 hits.append(
                     Hit(
                         slug=row["hit_slug"],

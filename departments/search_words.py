@@ -16,7 +16,7 @@ from .models import AffiliatedUnit, Department, Institution, Responsibility
 # The Chinese fields whose words are stored, per model.
 SEGMENTED = {
     Department: ["name_zh_hans", "introduction_zh_hans"],
-    Responsibility: ["text_zh_hans"],
+    Responsibility: ["text_zh_hans", "search_terms_zh_hans"],
     Institution: ["name_zh_hans", "full_name_zh_hans"],
     AffiliatedUnit: ["name_zh_hans"],
 }

@@ -31,3 +31,29 @@ class DictionaryWord(models.Model):
 
     def natural_key(self):
         return (self.word,)
+
+
+class Synonym(models.Model):
+    """A word citizens use, and the word of the published texts a search for it also finds.
+
+    One way: a search for 社保 also finds 社会保险, not the reverse. Either language;
+    the script of the word tells which.
+    """
+
+    term = models.CharField(
+        _("what citizens type"), max_length=100, help_text=_("E.g. 社保, or pension.")
+    )
+    means = models.CharField(
+        _("also search for"),
+        max_length=100,
+        help_text=_("The word of the published texts, e.g. 社会保险, or old-age insurance."),
+    )
+
+    class Meta:
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+        ordering = ["term", "means"]
+        constraints = [models.UniqueConstraint(fields=["term", "means"], name="unique_synonym")]
+
+    def __str__(self):
+        return f"{self.term} → {self.means}"

@@ -14,10 +14,11 @@ a query of one character finds it anywhere. The words within are a
 segmentation, not every dictionary word that occurs: 人民政府 gives 人民 and
 政府, never 民政.
 
-Each process keeps one segmenter with the dictionary it loaded and the version
-it loaded (``VERSION_KEY`` in the shared cache, which a change of the dictionary
-renews). A missing version (a flushed or restarted cache) keeps the loaded
-segmenter and records its version again: an unknown version is not a change.
+Each process keeps one segmenter with the dictionary and the synonyms that
+expand queries (``expand``) it loaded, and the version it loaded (``VERSION_KEY``
+in the shared cache, which a change of either renews). A missing version (a
+flushed or restarted cache) keeps the loaded segmenter and records its version
+again: an unknown version is not a change.
 """
 
 import contextlib
@@ -31,18 +32,28 @@ from django.core.cache import cache
 VERSION_KEY = "terms:dictionary-version"
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"\w", re.UNICODE)
+LATIN_WORD = re.compile(r"[\w\u3400-\u9fff]+", re.UNICODE)
 
 jieba.setLogLevel(logging.WARNING)
 
 
 class Segmenter:
-    """jieba's tokenizer with the dictionary's words added, and the version they are of."""
+    """jieba's tokenizer with the dictionary's words added, the synonyms, and their version."""
 
-    def __init__(self, words, version=None):
+    def __init__(self, words, synonyms=(), version=None):
         self.tokenizer = jieba.Tokenizer()
         for word in words:
             self.tokenizer.add_word(word)
         self.version = version
+        # (words of the term) -> [(words of what it also means), ...]
+        self.synonyms = {}
+        for term, means in synonyms:
+            alternatives = self.synonyms.setdefault(self.query_words(term), [])
+            alternative = self.query_words(means)
+            if alternative and alternative not in alternatives:
+                alternatives.append(alternative)
+        self.synonyms.pop((), None)
+        self.longest_term = max(map(len, self.synonyms), default=0)
 
     def words(self, text):
         """jieba's precise segmentation, words only (no spaces or punctuation), lower case."""
@@ -77,8 +88,28 @@ class Segmenter:
         return " ".join(sorted(found))
 
     def query_words(self, text):
-        """The distinct words of a query, in the order typed."""
-        return list(dict.fromkeys(self.words(text)))
+        """The distinct words of a query, in the order typed: Chinese segmented, others
+        split where a character is no letter or digit."""
+        words = self.words(text) if CJK.search(text) else LATIN_WORD.findall(text.lower())
+        return tuple(dict.fromkeys(words))
+
+    def expand(self, words):
+        """The query's words in groups, each a list of alternatives that are tuples of
+        words: a text matches when it has all the words of one alternative of every group.
+        A synonym's term (one word or several in a row) becomes the group of itself and
+        what it also means; any other word is a group of its own."""
+        groups, start = [], 0
+        while start < len(words):
+            for size in range(min(self.longest_term, len(words) - start), 0, -1):
+                phrase = tuple(words[start : start + size])
+                if phrase in self.synonyms:
+                    groups.append([phrase, *self.synonyms[phrase]])
+                    start += size
+                    break
+            else:
+                groups.append([(words[start],)])
+                start += 1
+        return groups
 
 
 loaded = None
@@ -88,6 +119,12 @@ def dictionary_words():
     from .models import DictionaryWord
 
     return list(DictionaryWord.objects.values_list("word", flat=True))
+
+
+def synonym_pairs():
+    from .models import Synonym
+
+    return list(Synonym.objects.values_list("term", "means"))
 
 
 def shared_version():
@@ -115,7 +152,7 @@ def segmenter():
             with contextlib.suppress(Exception):
                 cache.add(VERSION_KEY, loaded.version, timeout=None)
         return loaded
-    loaded = Segmenter(dictionary_words(), version or new_version())
+    loaded = Segmenter(dictionary_words(), synonym_pairs(), version or new_version())
     return loaded
 
 
@@ -125,3 +162,7 @@ def indexed_words(*texts):
 
 def query_words(text):
     return segmenter().query_words(text)
+
+
+def expand(words):
+    return segmenter().expand(words)

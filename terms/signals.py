@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from . import segmentation
-from .models import DictionaryWord
+from .models import DictionaryWord, Synonym
 
 vocabulary_changed = Signal()
 
@@ -24,3 +24,10 @@ def dictionary_changed(sender, **kwargs):
         vocabulary_changed.send(sender=DictionaryWord)
 
     transaction.on_commit(announce)
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def synonyms_changed(sender, **kwargs):
+    # Queries only: the stored words do not change.
+    transaction.on_commit(segmentation.new_version)

@@ -254,7 +254,10 @@ def test_each_hit_links_to_its_item_on_the_page(client, seed, make_department, l
 
 def test_a_scheduled_publication_is_searched_from_its_moment(seed):
     seed.responsibilities.filter(sort_order=4).update(
-        text_en="Issuing unicorn licences", text_zh_hans="签发独角兽执照"
+        text_en="Issuing unicorn licences",
+        text_zh_hans="签发独角兽执照",
+        search_terms_en="",
+        search_terms_zh_hans="",
     )
     moment = timezone.now() + timedelta(hours=1)
     publish(seed, live_from=moment)

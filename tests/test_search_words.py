@@ -59,9 +59,9 @@ def test_publishing_stores_the_words_of_the_publication_only(make_department):
 @pytest.fixture
 def fresh_dictionary(db):
     """Words a test adds go with its transaction: so do they from this process's segmenter."""
-    words = segmentation.dictionary_words()
+    words, synonyms = segmentation.dictionary_words(), segmentation.synonym_pairs()
     yield
-    segmentation.loaded = segmentation.Segmenter(words, segmentation.new_version())
+    segmentation.loaded = segmentation.Segmenter(words, synonyms, segmentation.new_version())
 
 
 def test_a_word_editors_add_is_searched_as_one_word(
@@ -75,7 +75,7 @@ def test_a_word_editors_add_is_searched_as_one_word(
     # The publication's words were segmented again with the new word.
     published = Responsibility.objects.get(department__draft=department)
     assert "独角兽证" in published.search_words.split()
-    assert segmentation.query_words("独角兽证") == ["独角兽证"]
+    assert segmentation.query_words("独角兽证") == ("独角兽证",)
     assert slugs_for("独角兽证") == {"stables"}
 
 
@@ -88,7 +88,7 @@ def test_another_process_reloads_the_dictionary_when_its_version_changes(
         DictionaryWord.objects.create(word="麒麟牌照")
     # This process saw the change through the shared version, as any other would.
     assert segmentation.segmenter() is not loaded_before
-    assert segmentation.query_words("麒麟牌照") == ["麒麟牌照"]
+    assert segmentation.query_words("麒麟牌照") == ("麒麟牌照",)
 
 
 def test_a_flushed_cache_does_not_reload_the_dictionary(db):
@@ -104,4 +104,4 @@ def test_the_seeded_dictionary_keeps_government_terms_whole(db):
     assert {"居民身份证", "户口", "出入境", "驾驶证", "人民政府", "民政"} <= set(
         DictionaryWord.objects.values_list("word", flat=True)
     )
-    assert segmentation.query_words("出入境证件") == ["出入境证件"]
+    assert segmentation.query_words("出入境证件") == ("出入境证件",)
