@@ -1,9 +1,13 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
+
+from terms import segmentation
+from terms.models import UnansweredQuery
 
 from . import documents, lookup
 from .models import Department
@@ -117,12 +121,31 @@ class SearchView(TemplateView):
     """ "Which department handles this?": ranked hits across published departments.
 
     Template: ``departments/search.html``; context: ``query`` (a
-    ``SearchQueryText``) and ``hits``. Empty, punctuation-only and over-long
-    queries answer 200 with advice rather than an error.
+    ``SearchQueryText``), ``hits`` and, when nothing matched, ``close_terms``
+    (:model:`terms.UnansweredQuery` counts such a search). Empty,
+    punctuation-only and over-long queries answer 200 with advice rather than
+    an error.
     """
 
     template_name = "departments/search.html"
 
     def get_context_data(self, **kwargs):
         query = SearchQueryText.parse(self.request.GET.get("q", ""))
-        return super().get_context_data(query=query, hits=search(query), **kwargs)
+        hits = search(query)
+        unanswered = not query.problem and not hits
+        return super().get_context_data(
+            query=query,
+            hits=hits,
+            unanswered=unanswered,
+            close_terms=segmentation.close_terms(query.text) if unanswered else [],
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["unanswered"]:
+            query = response.context_data["query"]
+            UnansweredQuery.objects.record(query.text, query.language)
+            # Every such search reaches this view to be counted: none from a cache.
+            add_never_cache_headers(response)
+        return response

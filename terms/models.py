@@ -4,9 +4,16 @@
 出入境): jieba's own dictionary does not know every government term. A change
 announces ``vocabulary_changed`` (``terms.signals``): every process reloads its
 segmenter, and the stored words of what is published are segmented again.
+
+``Synonym``: a word citizens type, and the word of the texts it also finds.
+``UnansweredQuery``: searches that found nothing, counted per day, for editors.
 """
 
-from django.db import models
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +64,54 @@ class Synonym(models.Model):
 
     def __str__(self):
         return f"{self.term} → {self.means}"
+
+
+class UnansweredQueryQuerySet(models.QuerySet):
+    def record(self, text, language):
+        """Counts one search for ``text`` that found nothing, today."""
+        day = timezone.localdate()
+        text = text[:100]
+        row = {"query": text, "language": language, "day": day}
+        if self.filter(**row).update(count=models.F("count") + 1):
+            return
+        try:
+            with transaction.atomic():
+                self.create(**row, count=1)
+        except IntegrityError:
+            # Another request counted the first one meanwhile.
+            self.filter(**row).update(count=models.F("count") + 1)
+
+    def most_frequent(self, days=30, limit=50):
+        """[{query, language, total, days}, ...] of the last ``days`` days, most asked first."""
+        since = timezone.localdate() - timedelta(days=days - 1)
+        return (
+            self.filter(day__gte=since)
+            .values("query", "language")
+            .annotate(total=models.Sum("count"), days=models.Count("day"))
+            .order_by("-total", "query")[:limit]
+        )
+
+
+class UnansweredQuery(models.Model):
+    """How often a search found nothing, per query, language and day: what editors
+    should add terms for. Nothing about who searched is kept."""
+
+    query = models.CharField(_("search"), max_length=100)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("times"), default=0)
+
+    objects = UnansweredQueryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unanswered search")
+        verbose_name_plural = _("unanswered searches")
+        ordering = ["-day", "-count", "query"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["query", "language", "day"], name="unique_unanswered_query_day"
+            )
+        ]
+
+    def __str__(self):
+        return self.query

@@ -22,6 +22,7 @@ again: an unknown version is not a change.
 """
 
 import contextlib
+import difflib
 import logging
 import re
 import uuid
@@ -53,6 +54,8 @@ class Segmenter:
             if alternative and alternative not in alternatives:
                 alternatives.append(alternative)
         self.synonyms.pop((), None)
+        # What a search that found nothing may suggest instead.
+        self.vocabulary = sorted({*words, *(term for pair in synonyms for term in pair)})
         self.longest_term = max(map(len, self.synonyms), default=0)
 
     def words(self, text):
@@ -111,6 +114,32 @@ class Segmenter:
                 start += 1
         return groups
 
+    def close_terms(self, text, limit=6):
+        """Terms of the vocabulary that look like ``text``: in Chinese those sharing the
+        most characters with it, in other languages those with a word spelled alike."""
+        text = text.lower()
+        scored = []
+        if CJK.search(text):
+            characters = set(CJK.findall(text))
+            for term in self.vocabulary:
+                shared = characters & set(term)
+                if shared and term != text:
+                    scored.append((len(shared) / len(characters | set(term)), term))
+        else:
+            typed = LATIN_WORD.findall(text)
+            for term in self.vocabulary:
+                if CJK.search(term) or term == text:
+                    continue
+                likeness = max(
+                    difflib.SequenceMatcher(None, word, known).ratio()
+                    for word in typed
+                    for known in LATIN_WORD.findall(term.lower())
+                )
+                if likeness >= 0.75:
+                    scored.append((likeness, term))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [term for _score, term in scored[:limit]]
+
 
 loaded = None
 
@@ -166,3 +195,7 @@ def query_words(text):
 
 def expand(words):
     return segmenter().expand(words)
+
+
+def close_terms(text):
+    return segmenter().close_terms(text)
