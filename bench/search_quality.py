@@ -5,9 +5,10 @@
 
 Builds a fresh PostgreSQL database (migrate, the seed, ``generate_departments.py``
 with ``--departments`` more published departments), then runs every query of
-``bench/search_quality.tsv`` through ``departments.search.search`` in this process
-and prints recall@3 (the expected responsibility of the seed department among
-the first three hits), the median and 95th-percentile time of a search, and the
+``bench/search_quality.tsv`` in this process through
+``departments.search_fallbacks.find`` (what the search page shows), and prints
+recall@3 (the expected responsibility of the seed department among the first
+three hits), the median and 95th-percentile time of a search, and the
 queries that missed. ``--reuse`` keeps an existing database of that name (it is
 left in place after every run, for ``--reuse``). A report, not a test: a missed
 target prints FAIL and the exit status stays 0. See bench/README.md.
@@ -74,18 +75,19 @@ def found_in_top(hits, anchor):
 
 def measure(queries, rounds):
     """(misses, times in ms): one untimed round to warm up, then ``rounds`` timed ones."""
-    from departments.search import SearchQueryText, search
+    from departments.search import SearchQueryText
+    from departments.search_fallbacks import find
 
     misses, times = [], []
     for query, anchor in queries:
-        hits = search(SearchQueryText.parse(query))
+        hits = find(SearchQueryText.parse(query)).hits
         if not found_in_top(hits, anchor):
             best = [f"{hit.slug}#{hit.anchor}" for hit in hits[:TOP]]
             misses.append((query, anchor, best))
     for _round in range(rounds):
         for query, _anchor in queries:
             started = time.perf_counter()
-            search(SearchQueryText.parse(query))
+            find(SearchQueryText.parse(query))
             times.append((time.perf_counter() - started) * 1000)
     return misses, times
 

@@ -75,6 +75,8 @@ class SearchQueryText:
     truncated: bool
     problem: str | None
     language: str
+    # A text matches when it has a word of any group, rather than of every group.
+    any_group: bool = False
 
     @classmethod
     def parse(cls, raw):
@@ -113,7 +115,7 @@ class SearchQueryText:
         def every(words):
             return "(" + " & ".join("'" + word.replace("'", "''") + "'" for word in words) + ")"
 
-        return " & ".join(
+        return (" | " if self.any_group else " & ").join(
             "(" + " | ".join(every(alternative) for alternative in group) + ")"
             for group in self.groups
         )
@@ -295,6 +297,7 @@ def matching(model, fields, query, live):
             any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(word)}"})
         return any_field
 
+    groups = models.Q()
     for group in query.groups:
         any_alternative = models.Q()
         for alternative in group:
@@ -302,8 +305,8 @@ def matching(model, fields, query, live):
             for word in alternative:
                 every_word &= has(word)
             any_alternative |= every_word
-        items = items.filter(any_alternative)
-    return items
+        groups = (groups | any_alternative) if query.any_group else (groups & any_alternative)
+    return items.filter(groups)
 
 
 def database_rank(fields, query):

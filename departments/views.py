@@ -11,7 +11,8 @@ from terms.models import UnansweredQuery
 
 from . import documents, lookup
 from .models import Department
-from .search import SearchQueryText, search
+from .search import SearchQueryText
+from .search_fallbacks import FoundBy, find
 from .structure_page import StructurePage
 
 
@@ -121,23 +122,31 @@ class SearchView(TemplateView):
     """ "Which department handles this?": ranked hits across published departments.
 
     Template: ``departments/search.html``; context: ``query`` (a
-    ``SearchQueryText``), ``hits`` and, when nothing matched, ``close_terms``
-    (:model:`terms.UnansweredQuery` counts such a search). Empty,
-    punctuation-only and over-long queries answer 200 with advice rather than
-    an error.
+    ``SearchQueryText``), ``result`` (``search_fallbacks.Result``: its hits, and
+    whether they have only some of the words or are those of a close term) and,
+    when no text has every word, ``close_terms`` to try. A search whose every word no text has
+    is counted (:model:`terms.UnansweredQuery`). Empty, punctuation-only and
+    over-long queries answer 200 with advice rather than an error.
     """
 
     template_name = "departments/search.html"
 
     def get_context_data(self, **kwargs):
         query = SearchQueryText.parse(self.request.GET.get("q", ""))
-        hits = search(query)
-        unanswered = not query.problem and not hits
+        result = find(query)
+        unanswered = not query.problem and (
+            not result.hits or result.found_by != FoundBy.EVERY_WORD
+        )
         return super().get_context_data(
             query=query,
-            hits=hits,
+            result=result,
+            hits=result.hits,
             unanswered=unanswered,
-            close_terms=segmentation.close_terms(query.text) if unanswered else [],
+            close_terms=[
+                term
+                for term in (segmentation.close_terms(query.text) if unanswered else [])
+                if term != result.searched.text
+            ],
             **kwargs,
         )
 

@@ -35,6 +35,80 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"\w", re.UNICODE)
 LATIN_WORD = re.compile(r"[\w\u3400-\u9fff]+", re.UNICODE)
 
+# Words of how people ask rather than of what they ask about: left out of a query that
+# has other words ("身份证怎么办", "how to apply for a passport").
+STOP_WORDS = {
+    *[
+        "的",
+        "了",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "我",
+        "我的",
+        "你",
+        "要",
+        "想",
+        "想要",
+        "需要",
+        "怎么",
+        "怎么办",
+        "怎样",
+        "如何",
+        "哪里",
+        "在哪",
+        "在哪里",
+    ],
+    *[
+        "哪儿",
+        "去哪",
+        "什么",
+        "可以",
+        "能",
+        "找",
+        "问",
+        "请问",
+        "办",
+        "办理",
+        "申请",
+        "去",
+        "在",
+        "和",
+        "与",
+        "及",
+        "手续",
+        "流程",
+        "咨询",
+    ],
+    *[
+        "a",
+        "an",
+        "the",
+        "for",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "my",
+        "i",
+        "me",
+        "we",
+        "how",
+        "do",
+        "does",
+        "can",
+        "where",
+        "what",
+        "which",
+        "is",
+        "are",
+    ],
+    *["get", "apply", "applying", "want", "need", "please", "and", "or", "with", "about", "who"],
+}
+
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -94,7 +168,9 @@ class Segmenter:
         """The distinct words of a query, in the order typed: Chinese segmented, others
         split where a character is no letter or digit."""
         words = self.words(text) if CJK.search(text) else LATIN_WORD.findall(text.lower())
-        return tuple(dict.fromkeys(words))
+        words = tuple(dict.fromkeys(words))
+        meaningful = tuple(word for word in words if word not in STOP_WORDS)
+        return meaningful or words
 
     def expand(self, words):
         """The query's words in groups, each a list of alternatives that are tuples of
@@ -115,30 +191,30 @@ class Segmenter:
         return groups
 
     def close_terms(self, text, limit=6):
-        """Terms of the vocabulary that look like ``text``: in Chinese those sharing the
-        most characters with it, in other languages those with a word spelled alike."""
+        """[(likeness, term)] of the vocabulary's terms that look like ``text``, most alike
+        first: in Chinese those sharing a character with it, in other languages those
+        with a word spelled alike; likeness is difflib's ratio (1.0 the same)."""
         text = text.lower()
         scored = []
         if CJK.search(text):
             characters = set(CJK.findall(text))
             for term in self.vocabulary:
-                shared = characters & set(term)
-                if shared and term != text:
-                    scored.append((len(shared) / len(characters | set(term)), term))
+                if characters & set(term) and term != text:
+                    scored.append((difflib.SequenceMatcher(None, text, term).ratio(), term))
         else:
             typed = LATIN_WORD.findall(text)
             for term in self.vocabulary:
-                if CJK.search(term) or term == text:
+                if not typed or CJK.search(term) or term == text:
                     continue
                 likeness = max(
                     difflib.SequenceMatcher(None, word, known).ratio()
                     for word in typed
-                    for known in LATIN_WORD.findall(term.lower())
+                    for known in LATIN_WORD.findall(term.lower()) or [""]
                 )
                 if likeness >= 0.75:
                     scored.append((likeness, term))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        return [term for _score, term in scored[:limit]]
+        return scored[:limit]
 
 
 loaded = None
@@ -197,5 +273,18 @@ def expand(words):
     return segmenter().expand(words)
 
 
+# How alike a term must be to be searched in place of a query that found nothing.
+CLOSE_ENOUGH = 0.5
+
+
 def close_terms(text):
-    return segmenter().close_terms(text)
+    """The terms a search that found nothing suggests."""
+    return [term for _likeness, term in segmenter().close_terms(text)]
+
+
+def closest_term(text):
+    """The term searched in place of ``text`` (a typo's), or None when none is close enough."""
+    for likeness, term in segmenter().close_terms(text, limit=1):
+        if likeness >= CLOSE_ENOUGH:
+            return term
+    return None

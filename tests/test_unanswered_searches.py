@@ -3,42 +3,65 @@
 import re
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from terms.models import UnansweredQuery
 from tests.conftest import page_text
+from tests.test_search import count_queries, publish_with_responsibilities
 
 
-def test_nothing_found_suggests_close_terms_and_the_directory(client, seed):
+def test_nothing_found_suggests_the_directory(client, seed):
+    response = client.get("/en/search/", {"q": "qqqzzzxxx"})
+    results = response.content.decode().split("search-results", 1)[1]
+    assert 'href="/en/government/structure/"' in results
+    assert "search-suggestions" not in results
+
+
+def test_a_chinese_typo_shows_the_results_of_the_closest_term(client, seed):
     response = client.get("/zh-hans/search/", {"q": "身分证"})
     content = response.content.decode()
-    assert response.status_code == 200
-    assert 'href="/zh-hans/search/?q=%E8%BA%AB%E4%BB%BD%E8%AF%81"' in content  # 身份证
-    assert 'href="/zh-hans/government/structure/"' in content.split("search-results", 1)[1]
+    assert "未找到与“身分证”相符的结果，以下是“身份证”的搜索结果。" in page_text(response)
+    assert 'href="/zh-hans/government/structure/public-security/#responsibility-4"' in content
+    # Other close terms to try: 居民身份证 among them.
+    assert 'href="/zh-hans/search/?q=%E5%B1%85%E6%B0%91%E8%BA%AB%E4%BB%BD%E8%AF%81"' in content
 
 
-def test_an_english_typo_suggests_the_word_spelled_alike(client, seed):
+def test_an_english_typo_shows_the_results_of_the_word_spelled_alike(client, seed):
     response = client.get("/en/search/", {"q": "pasport"})
-    assert 'href="/en/search/?q=passport"' in response.content.decode()
-    assert "Searches that may find it:" in page_text(response)
+    assert "These are the results for “passport”." in page_text(response)
+    assert "#responsibility-5" in response.content.decode()
 
 
-def test_the_first_suggestion_finds_something(client, seed):
+def test_a_suggestion_is_a_search_that_finds_something(client, seed):
     content = client.get("/zh-hans/search/", {"q": "身分证"}).content.decode()
-    first = re.search(r'class="search-suggestions".*?href="([^"]+)"', content, re.S).group(1)
-    response = client.get(first.replace("&amp;", "&"))
-    assert "#responsibility-4" in response.content.decode()
-    assert not UnansweredQuery.objects.filter(query="身份证").exists()
+    link = re.search(r'class="search-suggestions".*?href="([^"]+)"', content, re.S).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    assert 'class="search-hit"' in response.content.decode()
+
+
+def test_a_sentence_shows_the_texts_with_some_of_its_words(client, seed):
+    response = client.get("/en/search/", {"q": "passport lost unicorn"})
+    assert "No page has all of your words; these have some of them." in page_text(response)
+    assert "#responsibility-5" in response.content.decode()
+
+
+def test_stop_words_are_left_out_of_a_question(seed):
+    from departments.search import SearchQueryText, search
+
+    assert search(SearchQueryText.parse("身份证怎么办"))[0].url.endswith("#responsibility-4")
+    hits = search(SearchQueryText.parse("how to apply for a passport"))
+    assert any(hit.url.endswith("#responsibility-5") for hit in hits[:3])
 
 
 def test_each_search_that_found_nothing_is_counted(client, seed):
     for _ in range(3):
         response = client.get("/zh-hans/search/", {"q": "身分证"})
         assert "no-store" in response["Cache-Control"]
-    client.get("/en/search/", {"q": "pasport"})
+    client.get("/en/search/", {"q": "qqqzzzxxx"})
     rows = {(row.query, row.language, row.day, row.count) for row in UnansweredQuery.objects.all()}
     today = timezone.localdate()
-    assert rows == {("身分证", "zh-hans", today, 3), ("pasport", "en", today, 1)}
+    assert rows == {("身分证", "zh-hans", today, 3), ("qqqzzzxxx", "en", today, 1)}
 
 
 def test_searches_that_found_something_or_said_nothing_are_not_counted(client, seed):
@@ -85,3 +108,24 @@ def test_the_unanswered_searches_cannot_be_added_or_edited(admin_client, db):
     assert response.status_code == 403
     row.refresh_from_db()
     assert row.count == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/zh-hans/search/", "身分证"),
+        ("/en/search/", "passport lost unicorn"),
+        ("/en/search/", "qqqzzz xxxyyy"),
+    ],
+)
+def test_fallbacks_need_the_same_queries_with_more_departments(
+    uncached, client, seed, make_department, url, query
+):
+    # The first one of the day also inserts its count's row.
+    count_queries(client, url, query)
+    with_one = count_queries(client, url, query)
+    for number in range(12):
+        publish_with_responsibilities(
+            make_department, f"bureau-{number}", ("Issuing passports", "签发身份证和护照")
+        )
+    assert count_queries(client, url, query) == with_one
