@@ -129,3 +129,15 @@ def test_fallbacks_need_the_same_queries_with_more_departments(
             make_department, f"bureau-{number}", ("Issuing passports", "签发身份证和护照")
         )
     assert count_queries(client, url, query) == with_one
+
+
+def test_editors_extend_the_vocabulary_and_read_what_found_nothing(client, db):
+    from tests.test_admin_permissions import make_staff
+
+    client.force_login(make_staff("editor", "Editor"))
+    UnansweredQuery.objects.create(query="社保卡", language="zh-hans", day=timezone.localdate())
+    assert "社保卡" in client.get("/admin/terms/unansweredquery/").content.decode()
+    response = client.post("/admin/terms/synonym/add/", {"term": "社保卡", "means": "社会保险"})
+    assert response.status_code == 302
+    response = client.post("/admin/terms/dictionaryword/add/", {"word": "社保卡"})
+    assert response.status_code == 302
