@@ -49,9 +49,12 @@ class ProcessMemory:
         self.entries = {}
 
     def get(self, key):
-        if key not in self.entries:
-            self.entries[key] = self.store.get(key)
-        return self.entries[key]
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = self.store.get(key)
+            if entry is not None:
+                self.entries[key] = entry
+        return entry
 
     def set(self, key, value, timeout):
         self.store.set(key, value, timeout)

@@ -36,12 +36,11 @@ from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
 
-import psycopg
-
 BENCH = Path(__file__).resolve().parent
 BASE_DIR = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
+from benchmark import drop_database, recreate_database  # noqa: E402
 from generate_departments import GeneratedDepartment  # noqa: E402
 
 DATABASE = "portal_bench_import"
@@ -177,18 +176,6 @@ def write_site(folder, pages, seed):
         (place / "zh.txt").write_bytes(text.encode(encoding))
         written += 2
     return written
-
-
-def recreate_database(server_url, name):
-    with psycopg.connect(server_url + "/postgres", autocommit=True) as connection:
-        # FORCE: a previous run that was killed may have left connections behind.
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-
-
-def drop_database(server_url, name):
-    with psycopg.connect(server_url + "/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def manage(env, *arguments, check=True):

@@ -33,7 +33,7 @@ ENGLISH_WATER = PAGES / "en-water-resources.txt"
 CHINESE_WATER = PAGES / "zh-water-resources.txt"
 ARCHIVES = PAGES / "en-archives-no-intro.txt"
 TRANSPORT = PAGES / "en-transport.html"
-UNPLACEABLE = PAGES / "malformed" / "unplaceable-line.txt"
+REFUSED_PAGE = PAGES / "malformed" / "numbering-gap.txt"
 IMPORT_URL = f"/{settings.ADMIN_URL}departments/department/import/"
 
 # A site's export: a folder per department (English and Chinese pages side by side),
@@ -99,15 +99,6 @@ def table_rows(out):
             break
         rows.append([cell for cell in line.split("  ") if cell.strip()])
     return [[cell.strip() for cell in row] for row in rows]
-
-
-@pytest.fixture
-def lanshan(db):
-    return Government.objects.create(
-        slug="lanshan",
-        name_en="People's Government of Lanshan Province",
-        name_zh_hans="岚山省人民政府",
-    )
 
 
 @pytest.fixture
@@ -209,7 +200,7 @@ def test_re_running_the_import_changes_nothing(lanshan, site):
 def test_one_refused_page_stops_nothing_else_and_leaves_nothing_of_itself(
     lanshan, site, monkeypatch
 ):
-    write_tree(site, {"culture/en.txt": UNPLACEABLE.read_bytes()})
+    write_tree(site, {"culture/en.txt": REFUSED_PAGE.read_bytes()})
     # The transport page fails while it is being written, after some of its rows were.
     save = legacy.DraftWriter.save
 
@@ -224,7 +215,7 @@ def test_one_refused_page_stops_nothing_else_and_leaves_nothing_of_itself(
 
     assert status == 1
     assert "culture/en.txt: refused, nothing was imported:" in err
-    assert "Subscribe to our newsletter" in err
+    assert "(4) Supervising examinations." in err
     assert "transport/en/index.html: refused, nothing was imported:" in err
     assert "disk full" in err
     assert "2 created, 1 updated, 0 unchanged, 2 refused." in out
@@ -258,7 +249,7 @@ def test_warnings_are_shown_after_the_table_and_the_page_is_imported(lanshan, si
 
 
 def test_the_report_is_the_table_as_csv(lanshan, site, tmp_path, monkeypatch):
-    write_tree(site, {"culture/en.txt": UNPLACEABLE.read_bytes()})
+    write_tree(site, {"culture/en.txt": REFUSED_PAGE.read_bytes()})
     with_warning(monkeypatch, "water/en.txt", "the page says 3 units but lists 2")
     report = tmp_path / "report.csv"
 
@@ -303,9 +294,8 @@ def test_the_report_is_the_table_as_csv(lanshan, site, tmp_path, monkeypatch):
     )
     refused = by_page["culture/en.txt"]
     assert (refused["Outcome"], refused["Slug"]) == ("refused", "")
-    assert (
-        "line 10: Subscribe to our newsletter for weekly updates — could not place this line"
-        in (refused["Refusal reasons and warnings"].splitlines())
+    assert "line 8: (4) Supervising examinations. — numbered 4 where 3 was expected" in (
+        refused["Refusal reasons and warnings"].splitlines()
     )
 
 
@@ -457,7 +447,7 @@ def test_admin_previews_each_page_of_an_archive_then_imports_them(client, lansha
     response = client.post(
         IMPORT_URL,
         {
-            "files": [zip_upload({**SITE, "culture/en.txt": UNPLACEABLE.read_bytes()})],
+            "files": [zip_upload({**SITE, "culture/en.txt": REFUSED_PAGE.read_bytes()})],
             "kind": "component",
             "folder_per_department": "on",
         },
@@ -469,7 +459,7 @@ def test_admin_previews_each_page_of_an_archive_then_imports_them(client, lansha
         assert f"site.zip/{name}: Will be created" in content
     assert "site.zip/water/zh.txt: Will be updated" in content
     assert "site.zip/culture/en.txt: Refused" in content
-    assert "Subscribe to our newsletter for weekly updates" in content
+    assert "(4) Supervising examinations." in content
     assert 'class="import-summary"' in content and "5 pages" in content
     assert "Skipped: files that are not exported pages" in content
     assert "site.zip/style.css" in content

@@ -6,6 +6,7 @@ refused at the lines listed in ``malformed/expected.json``.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,26 @@ def test_each_sample_page_imports_into_its_expected_facts(lanshan, page):
     assert Version.objects.get_for_object(draft).count() == 1
 
 
+@pytest.mark.parametrize("page", SAMPLE_PAGES, ids=lambda page: page.name)
+def test_each_sample_page_names_exactly_its_expected_warnings(lanshan, page):
+    """A count that disagrees with its list, or an extra line that holds no fact, is a
+    warning: the page is imported, and the command names the line."""
+    expected = expected_facts(page)
+    options = {} if expected["language"] == "en" else {"slug": expected["slug"]}
+
+    status, out, err = run(page, **options)
+
+    assert status == 0, err
+    named = {}
+    for line in (out + err).splitlines():
+        if match := re.search(r"\bline (\d+): ", line):
+            named.setdefault(int(match.group(1)), []).append(line)
+    warnings = expected.get("warnings", [])
+    assert sorted(named) == [warning["line"] for warning in warnings], out + err
+    for warning in warnings:
+        assert any(warning["contains"] in line for line in named[warning["line"]])
+
+
 def test_sample_pages_cover_the_variations(lanshan):
     """The samples really hold what they are meant to test."""
     texts = {page.name: page.read_bytes() for page in SAMPLE_PAGES}
@@ -242,12 +263,12 @@ def test_html_problems_are_reported_at_their_source_lines(tmp_path, lanshan):
         tmp_path,
         "page.html",
         "<html>\n<body>\n<h1>Bureau of Testing of Lanshan Province</h1>\n"
-        "<ol>\n<li>Testing.</li>\n</ol>\n<p>\n  Share this page with a friend\n</p>\n"
+        "<ol>\n<li>Testing.</li>\n</ol>\n<p>\n  Provincial Testing Centre\n</p>\n"
         "<p>Telephone: 0571-12345678</p>\n</body>\n</html>\n",
     )
     status, _out, err = run(page)
     assert status == 1
-    assert "line 8: Share this page with a friend — could not place this line" in err
+    assert "line 8: Provincial Testing Centre — could not place this line" in err
 
 
 def test_chinese_page_of_an_unknown_department_asks_for_a_slug(lanshan):
@@ -306,12 +327,130 @@ def test_refused_page_reports_every_unplaceable_line(tmp_path, lanshan):
         "\n"
         "Fax: not available\n",
     )
-    status, _out, err = run(page)
+    status, out, err = run(page)
     assert status == 1
-    assert "line 6: Click here to rate this page — could not place this line" in err
+    # A line that holds no fact is only a warning, but named all the same.
+    assert "line 6: Click here to rate this page — left out" in out + err
     assert "line 8: " in err  # numbered after a line that ended the responsibilities
     assert "line 10: Fax: not available — Enter a telephone number" in err
     assert not Department.objects.exists()
+
+
+ENGLISH_HEAD = (
+    "Department of Testing of Lanshan Province\nDate: 2021-03-15\n\n(1) Testing.\n"
+    "(2) Completing other tasks.\n\n"
+)
+CHINESE_HEAD = (
+    "岚山省测试厅\n发布日期：2021-03-15\n\n（一）负责全省测试工作。\n"
+    "（二）完成省政府交办的其他任务。\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "institutions", "units"),
+    [
+        (
+            "The Bureau's internal institutions include the General Office and the Policy "
+            "Division. The Policy Division also handles the routine work of the General Office.",
+            ["General Office", "Policy Division"],
+            [],
+        ),
+        (
+            "Its subordinate units include the Testing Center, the Testing School and the "
+            "Testing Museum, etc. It also manages the Testing Association.",
+            [],
+            [("Testing Center", "directly-affiliated"), ("Testing School", "directly-affiliated")]
+            + [("Testing Museum", "directly-affiliated"), ("Testing Association", "managed")],
+        ),
+        (
+            "Internal institutions: General Office, Personnel Division and Party Committee "
+            "Office. The routine work of the Party Committee Office is handled by the Personnel "
+            "Division.",
+            ["General Office", "Personnel Division", "Party Committee Office"],
+            [],
+        ),
+        (
+            "岚山省测试厅设办公室、综合处、法规处和人事处四个处室。",
+            ["办公室", "综合处", "法规处", "人事处"],
+            [],
+        ),
+        (
+            "岚山省测试厅内设机构共3个：办公室，综合处，法规处。",
+            ["办公室", "综合处", "法规处"],
+            [],
+        ),
+        ("岚山省测试厅内设办公室、综合处、人事处。", ["办公室", "综合处", "人事处"], []),
+        (
+            "岚山省测试厅有直属单位2个：省测试中心、省测试学校，并代管省测试协会。",
+            [],
+            [("省测试中心", "directly-affiliated"), ("省测试学校", "directly-affiliated")]
+            + [("省测试协会", "managed")],
+        ),
+        (
+            "岚山省测试厅下属单位包括省测试中心和省测试馆。",
+            [],
+            [("省测试中心", "directly-affiliated"), ("省测试馆", "directly-affiliated")],
+        ),
+    ],
+)
+def test_inline_lists_give_their_names(tmp_path, lanshan, sentence, institutions, units):
+    head = CHINESE_HEAD if "岚山" in sentence else ENGLISH_HEAD
+    page = write_page(tmp_path, "page.txt", head + sentence + "\n")
+
+    status, out, err = run(page, slug="testing")
+
+    assert status == 0, err
+    assert not re.search(r"\bline \d+: ", out)  # no warning
+    draft = Department.objects.drafts().get()
+    language = "zh-hans" if head == CHINESE_HEAD else "en"
+    found = facts(draft, language)
+    assert [item["name"] for item in found["institutions"]] == institutions
+    assert [(unit["name"], unit["relation"]) for unit in found["affiliated_units"]] == units
+
+
+@pytest.mark.parametrize(
+    "page_text",
+    [
+        "Department of Testing of Lanshan Province\nDate: 2021-03-15\n\n(1) Testing.\n"
+        "(2) Completing other tasks.\n\n"
+        "The Department has the following internal institutions: etc.\n",
+        "岚山省测试厅\n发布日期：2021-03-15\n\n（一）负责全省测试工作。\n"
+        "（二）完成省政府交办的其他任务。\n\n岚山省测试厅设等5个内设机构。\n",
+    ],
+    ids=["en", "zh"],
+)
+def test_a_sentence_naming_a_list_without_names_is_refused_never_an_empty_list(
+    tmp_path, lanshan, page_text
+):
+    page = write_page(tmp_path, "page.txt", page_text)
+
+    status, _out, err = run(page, slug="testing")
+
+    assert status == 1
+    assert "line 7: " in err
+    assert "this sentence names a list, but no name could be read in it" in err
+    assert not Department.objects.exists()
+
+
+def test_a_line_that_could_hold_a_fact_refuses_the_page_one_that_cannot_is_a_warning(
+    tmp_path, lanshan
+):
+    head = (
+        "Department of Testing of Lanshan Province\nDate: 2021-03-15\n\n(1) Testing.\n"
+        "(2) Completing other tasks.\n\nThe Department has two internal institutions: "
+        "General Office and Testing Division.\n\n"
+    )
+    extra = write_page(tmp_path, "extra.txt", head + "Thank you for your visit\n")
+    unit = write_page(tmp_path, "unit.txt", head + "Provincial Testing Centre\n")
+
+    status, out, err = run(extra)
+    assert status == 0, err
+    assert "line 9: Thank you for your visit — left out" in out
+    assert Department.objects.drafts().get().institutions.count() == 2
+
+    status, _out, err = run(unit)
+    assert status == 1
+    assert "line 9: Provincial Testing Centre — could not place this line" in err
 
 
 def test_a_failure_while_writing_leaves_nothing_of_that_page(seed, monkeypatch, tmp_path):
@@ -707,12 +846,12 @@ def test_admin_previews_then_imports_uploaded_pages(client, lanshan, superuser):
 def test_admin_shows_refused_lines_and_imports_only_the_good_file(client, lanshan, superuser):
     client.force_login(superuser)
     response = client.post(
-        IMPORT_URL, {"files": upload(MALFORMED / "unplaceable-line.txt", GOOD_PAGE)}
+        IMPORT_URL, {"files": upload(MALFORMED / "numbering-gap.txt", GOOD_PAGE)}
     )
     content = response.content.decode()
-    assert "unplaceable-line.txt: Refused" in content
-    assert "Line 10" in content
-    assert "Subscribe to our newsletter for weekly updates" in content
+    assert "numbering-gap.txt: Refused" in content
+    assert "Line 8" in content
+    assert "(4) Supervising examinations." in content
     assert "en-archives-no-intro.txt: Will be created" in content
 
     client.post(IMPORT_URL, {"payload": response.context["payload"]})

@@ -279,6 +279,10 @@ STYLES = {
         "zh-commerce.html": "&ldquo;菜篮子&rdquo;",
         "zh-letters-visits.html": "&#12289;",
     },
+    "a sentence ending with a colon, its list one name a line below": {
+        "en-tourism-lines.txt": "internal institutions:\nGeneral Office\n",
+        "zh-tourism-lines.txt": "本局直属单位如下：\n省旅游信息中心\n",
+    },
     "boilerplate: breadcrumbs": {
         "en-agriculture.txt": "Home > Government Information Disclosure",
         "en-ecology.txt": "Lanshan Provincial Government > Departments",

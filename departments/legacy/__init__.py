@@ -25,7 +25,7 @@ The package, from bytes to report; a module imports only modules above it:
 - ``names``: counts, lists of names, which name means which;
 - ``shapes``: the shape of a line (boilerplate, date, heading, label, marker...);
 - ``page``: what a page holds, and as JSON values;
-- ``sentences`` and ``reader``: the page reader;
+- ``sentences``, ``lists`` and ``reader``: the page reader;
 - ``results``, ``drafts`` and ``writer``: the draft writer and what it changed;
 - ``sources``, ``archive`` and ``exports``: what an import reads: pages as named bytes,
   from .zip archives (``read_archive``, the command's and the admin's) and from files

@@ -7,14 +7,21 @@ from .vocabulary import (
     CHINESE,
     CN_DIGITS,
     CN_VALUES,
+    COUNT_TAIL_ZH,
+    EN_SMALL_WORDS,
     EN_STOP_WORDS,
     EN_TENS,
     EN_UNIT_NOUNS,
     EN_UNITS,
     ENGLISH,
+    LIST_CLOSE_EN,
+    LIST_CLOSE_ZH,
     NAME_MAX,
     ZH_UNIT_SUFFIX,
 )
+
+# The full-width punctuation of Chinese lists, half-width (to match ``fold``-ed patterns).
+FOLD_PUNCTUATION = str.maketrans("，；。：", ",;.:")
 
 # Numbers.
 
@@ -77,9 +84,32 @@ def strip_article(name):
 def looks_like_name(name, language):
     if not name or len(name) > NAME_MAX:
         return False
+    if re.search(r"\d{5,}|@|https?://|www\.", name):
+        # A telephone number, an e-mail or a web address: a contact, never a name.
+        return False
     if language == CHINESE:
         return len(name) <= 60 and not re.search(r"[。；;：:!?！？]", name)
     return len(name.split()) <= 16 and not re.search(r"[;:!?]|\.\s", name)
+
+
+def title_like(name):
+    """An English name is written in title case ("Office of the Party Committee"); a line of
+    prose ("Last reviewed by the web team") is not."""
+    words = name.split()
+    return bool(words) and all(
+        not word[0].isalpha() or word[0].isupper() or word.lower() in EN_SMALL_WORDS
+        for word in words
+    )
+
+
+def cut_count_tail(text, language):
+    """(the list, its count or None) of "A、B、C，共3个": the tail is no part of the last name."""
+    if language != CHINESE:
+        return text, None
+    match = COUNT_TAIL_ZH.search(text.translate(FOLD_PUNCTUATION))
+    if not match:
+        return text, None
+    return text[: match.start()], count_value(match.group("count"))
 
 
 def and_split(part, language, force=False):
@@ -102,8 +132,16 @@ def and_split(part, language, force=False):
 
 def split_names(text, language, expected=None):
     """The names of a list, in order; ``expected`` (a stated count) decides unclear "and"s."""
-    separators = r"\s*[、,;]\s*" if language == CHINESE else r"\s*[,;]\s*"
-    parts = [part.strip() for part in re.split(separators, text.strip().rstrip(".。"))]
+    separators = (
+        # Chinese names hold no space: one between two characters separates two names.
+        r"\s*[、,，;；]\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+        if language == CHINESE
+        else r"\s*[,;]\s*"
+    )
+    # "…, etc." and "…等" close a list; they are no part of its last name.
+    close = LIST_CLOSE_ZH if language == CHINESE else LIST_CLOSE_EN
+    text = close.sub("", text.strip())
+    parts = [part.strip() for part in re.split(separators, text)]
     leading = r"^(?:以及|和|及|与)" if language == CHINESE else r"^(?:and|as\s+well\s+as)\s+"
     parts = [re.sub(leading, "", part, flags=re.I).strip() for part in parts]
     parts = [part for part in parts if part]
@@ -137,7 +175,12 @@ def similarity(first, second, language):
         if first == second:
             return 1.0
         ratio = difflib.SequenceMatcher(None, first, second).ratio()
-        return max(ratio, 0.8) if first in second or second in first else ratio
+        if first in second or second in first:
+            # The longer of two names inside a full name is the one it means: 机关党委办公室
+            # is 机关党委's office, not the 办公室.
+            shorter, longer = sorted((first, second), key=len)
+            return max(ratio, 0.8 + 0.1 * len(shorter) / len(longer))
+        return ratio
     first_words, second_words = name_words(first), name_words(second)
     if set(first_words) == set(second_words):
         return 1.0

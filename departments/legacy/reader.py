@@ -17,7 +17,9 @@ units (with their count word checked against the list), and "Label: value"
 contact lines in English or Chinese (several numbers on one line make several
 contacts). Lines wrapped by the export (no blank line between, the previous
 line not ending a sentence) are joined. A line that fits none of these is
-reported with its number, and the page is refused as a whole.
+reported with its number, and the page is refused as a whole, unless it could
+hold no fact at all ("Last reviewed by the web team"): then it is left out with a
+warning naming it (``lists``), as is a count that disagrees with its list.
 
 The language of a page is Chinese when most of its letters are CJK; it is
 imported into that language's columns only (``name_zh_hans``, ``text_en``...).
@@ -37,10 +39,10 @@ from contacts.models import Contact
 from ..models import AffiliatedUnit
 from .contact_lines import annotated_label, contact_label, contact_values
 from .decoding import clean_text
-from .names import looks_like_name, marker_number, marker_style, split_names
-from .page import Page, ParsedContact, ParsedInstitution, ParsedUnit
+from .lists import ListReader
+from .names import marker_number, marker_style
+from .page import Page, ParsedContact, ParsedUnit
 from .problems import Problem
-from .sentences import SentenceReader
 from .shapes import (
     Entry,
     contact_kind,
@@ -60,6 +62,7 @@ from .vocabulary import (
     LIST_SECTIONS,
     MARKER,
     NAME_MAX,
+    NAME_SECTIONS,
     SENTENCE_END,
     TERMINAL,
     WRAPPED_LENGTH,
@@ -67,7 +70,7 @@ from .vocabulary import (
 )
 
 
-class PageReader(SentenceReader):
+class PageReader(ListReader):
     """Places every line of a page, or says which it could not place."""
 
     def __init__(self, source, lines):
@@ -78,9 +81,6 @@ class PageReader(SentenceReader):
         self.intro = []
         self.numbering = None
         self.items_closed = False
-
-    def unplaced(self, entry):
-        self.problem(entry, _("could not place this line"))
 
     def read(self):
         for entry in self.entries():
@@ -99,12 +99,15 @@ class PageReader(SentenceReader):
         named = False
         section = None
         previous_line = ""
+        # After a line ending with a colon, until a blank line: a list, a name a line.
+        listing = False
         for line in self.lines:
             tag = surface(line.text)
             previous = entries[-1] if entries else None
             if tag == "heading":
                 heading = HEADING.match(fold(line.text))
                 section = next(name for name in HEADINGS if heading.group(name))
+            listing = listing and not line.blank_before
             if (
                 previous
                 and tag == "text"
@@ -112,6 +115,7 @@ class PageReader(SentenceReader):
                 and previous.tag in ("text", "marker", "article")
                 and previous.mergeable
                 and section not in LIST_SECTIONS
+                and not listing
                 and len(previous_line) >= WRAPPED_LENGTH
                 and not SENTENCE_END.search(previous.text)
             ):
@@ -119,6 +123,7 @@ class PageReader(SentenceReader):
                 previous_line = line.text
                 continue
             previous_line = line.text
+            listing = tag == "text" and (listing or fold(line.text).rstrip().endswith(":"))
             entry = Entry(line.number, line.text, tag)
             if tag == "text" and not named:
                 # The department's name: what follows it is never part of it.
@@ -153,7 +158,7 @@ class PageReader(SentenceReader):
             self.take_contacts(entry)
         elif entry.tag == "marker":
             self.take_numbered(entry)
-        elif self.state == "intro" and self.section not in ("institutions", "units", "contacts"):
+        elif self.state == "intro" and self.section not in (*NAME_SECTIONS, "contacts"):
             self.take_introduction(entry)
         else:
             self.take_statement(entry)
@@ -198,7 +203,7 @@ class PageReader(SentenceReader):
         folded = fold(entry.text)
         match = MARKER.match(folded)
         body = clean_text(entry.text[match.end() :])
-        if self.section in ("institutions", "units"):
+        if self.section in NAME_SECTIONS:
             self.take_list_line(entry, body)
             return
         if self.section == "contacts" or self.items_closed:
@@ -265,28 +270,10 @@ class PageReader(SentenceReader):
             self.items_closed = True
         if self.take_sentences(entry, text):
             return
-        if self.section in ("institutions", "units"):
+        if self.section in NAME_SECTIONS:
             self.take_list_line(entry, text)
         else:
             self.unplaced(entry)
-
-    def take_list_line(self, entry, text):
-        """A line of an "Internal institutions" or "Affiliated units" section: names only."""
-        if self.section not in ("institutions", "units"):
-            self.unplaced(entry)
-            return
-        if self.page.responsibilities:
-            self.items_closed = True
-        text = clean_text(text).rstrip(".。;；")
-        names = split_names(text, self.language)
-        if not names or not all(looks_like_name(name, self.language) for name in names):
-            self.unplaced(entry)
-            return
-        for name in names:
-            if self.section == "institutions":
-                self.page.institutions.append(ParsedInstitution(name, entry.number))
-            else:
-                self.direct.append((name, entry.number))
 
     # The whole page.
 

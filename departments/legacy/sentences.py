@@ -10,7 +10,14 @@ import re
 
 from django.utils.translation import gettext as _
 
-from .names import count_value, looks_like_name, match_name, split_names, strip_article
+from .names import (
+    count_value,
+    cut_count_tail,
+    looks_like_name,
+    match_name,
+    split_names,
+    strip_article,
+)
 from .page import ParsedInstitution, RoutineNote
 from .problems import Problem
 from .shapes import Entry
@@ -21,6 +28,7 @@ from .vocabulary import (
     FILLER,
     INSTITUTIONS_EN,
     INSTITUTIONS_ZH,
+    LIST_ANNOUNCEMENTS,
     LIST_END_EN,
     LIST_END_ZH,
     MANAGED_EN,
@@ -63,16 +71,34 @@ class SentenceReader:
         else:
             self.page.problems.append(Problem(entry.number, entry.text, message))
 
+    def warn(self, entry, message):
+        """Something wrong that loses no fact: the page is imported, and the line named."""
+        self.page.warnings.append(Problem(entry.number, entry.text, message))
+
+    def said(self):
+        """How many problems and warnings the page has so far, for ``unsay``."""
+        return len(self.page.problems), len(self.page.warnings)
+
+    def unsay(self, said):
+        """Forgets what was said about sentences that were not placed after all."""
+        problems, warnings = said
+        del self.page.problems[problems:], self.page.warnings[warnings:]
+
     def take_sentences(self, entry, text):
-        """Places every sentence of a paragraph; False (placing nothing) if one does not fit."""
+        """Places every sentence of a paragraph; False (placing nothing, saying nothing) if one
+        does not fit."""
+        said = self.said()
         placed = []
         for sentence in split_sentences(text, self.language):
             parts = [sentence]
+            before = self.said()
             parsed = self.parse_sentence(entry, sentence)
             if parsed is None:
+                self.unsay(before)
                 parts = [part for part in re.split(r"(?<=[;；])\s*", sentence) if part.strip()]
                 parsed_parts = [self.parse_sentence(entry, part) for part in parts]
                 if len(parts) == 1 or None in parsed_parts:
+                    self.unsay(said)
                     return False
                 placed.extend(parsed_parts)
             else:
@@ -87,6 +113,10 @@ class SentenceReader:
         original = sentence.strip()
         if any(pattern.match(folded) for pattern in FILLER):
             return lambda: None
+        for section, pattern in LIST_ANNOUNCEMENTS.items():
+            if pattern.search(folded):
+                # The names follow one a line, as under a heading of that section.
+                return lambda: setattr(self, "section", section)
         for parse in (self.parse_routine, self.parse_units, self.parse_institutions):
             action = parse(entry, folded, original)
             if action is not None:
@@ -94,19 +124,24 @@ class SentenceReader:
         return self.parse_managed(entry, folded, original)
 
     def names(self, entry, text, expected=None, mismatch=""):
+        """The names of a list; a list that names none is refused, never taken as empty. A
+        count that disagrees with the names is a warning: the names are the facts."""
+        text, tail_count = cut_count_tail(text, self.language)
+        expected = expected if expected is not None else tail_count
         names = split_names(text, self.language, expected)
+        if not names:
+            self.problem(entry, _("this sentence names a list, but no name could be read in it"))
+            return names
         for name in names:
             if not looks_like_name(name, self.language):
                 self.problem(entry, _("“%(name)s” does not look like a name") % {"name": name})
         if expected is not None and len(names) != expected:
-            self.problem(
-                entry,
-                mismatch % {"expected": expected, "count": len(names)},
-            )
+            self.warn(entry, mismatch % {"expected": expected, "count": len(names)})
         return names
 
     def parse_routine(self, entry, folded, original):
-        match = (ROUTINE_ZH if self.language == CHINESE else ROUTINE_EN).match(folded)
+        patterns = [ROUTINE_ZH] if self.language == CHINESE else ROUTINE_EN
+        match = next(filter(None, (pattern.match(folded) for pattern in patterns)), None)
         if not match:
             return None
         handled = strip_article(original[slice(*match.span("handled"))])
@@ -122,7 +157,7 @@ class SentenceReader:
         patterns = INSTITUTIONS_ZH if self.language == CHINESE else INSTITUTIONS_EN
         for pattern in patterns:
             match = pattern.search(folded)
-            if match and match.group("list").strip(" :,"):
+            if match and match.group("list").strip(" :,.;。"):
                 break
         else:
             return None
@@ -178,14 +213,12 @@ class SentenceReader:
         )
         direct = direct.strip(" ,，:：")
         mismatch = _("the page says %(expected)s directly affiliated units but lists %(count)s")
-        direct_names = self.names(entry, direct, expected, mismatch)
-        if not direct.strip():
+        if direct:
+            direct_names = self.names(entry, direct, expected, mismatch)
+        else:
             direct_names = []
             if expected:
-                self.problem(
-                    entry,
-                    mismatch % {"expected": expected, "count": 0},
-                )
+                self.warn(entry, mismatch % {"expected": expected, "count": 0})
         managed_names = self.managed_names(entry, managed) if managed.strip() else []
 
         def record():

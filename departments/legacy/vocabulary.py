@@ -45,7 +45,10 @@ TERMINAL = re.compile(r"[.。!?！？;；:：]$")
 SENTENCE_END = re.compile(r"[.。!?！？;；]$")
 # Shorter lines were not wrapped by the export: they are lines of their own.
 WRAPPED_LENGTH = 20
-LIST_SECTIONS = ("institutions", "units", "contacts", "leaders")
+# Sections of names, one or several a line; "mixed" names both institutions and units
+# ("Organisation") and cannot be told apart.
+NAME_SECTIONS = ("institutions", "units", "mixed")
+LIST_SECTIONS = (*NAME_SECTIONS, "contacts", "leaders")
 
 DATE_LABEL = (
     r"(?:date|published|publication\s+date|date\s+of\s+publication|release\s+date|"
@@ -130,6 +133,9 @@ HEADINGS = {
         r"leaders?|leadership|(?:current\s+)?leading\s+officials|领导|领导信息|领导班子|现任领导"
     ),
 }
+# Lists (issue 20): a section of names that does not say whether they are institutions or
+# affiliated units.
+HEADINGS["mixed"] = r"organi[sz]ations?(?:al\s+structure)?|organi[sz]ation\s+chart|组织架构"
 HEADING = re.compile(
     rf"^(?:{MARKER.pattern[1:]})?(?P<heading>"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in HEADINGS.items())
@@ -205,21 +211,28 @@ INSTITUTIONS_EN = [
         re.I,
     ),
     re.compile(
-        r"^(?:its\s+|the\s+)?internal\s+(?:institutions|divisions|organs|departments)"
+        r"^(?:its\s+|the\s+(?:[\w\s]+?['’]s\s+)?)?internal\s+(?:institutions|divisions|organs|"
+        r"departments)"
         r"(?:\s+of\s+.+?)?\s+(?:include|includes|are|consist\s+of)\s*:?\s*(?P<list>.+)$",
         re.I,
     ),
 ]
+# "设" alone sets up institutions right after the department ("本局设…", "教育厅设…").
+SETS_UP_ZH = r"(?:设有|下设|内设|设立|设置|(?:^|(?<=[厅局委会办部署院府]))设(?![有立置]))"
 INSTITUTIONS_ZH = [
+    # "设A、B…等(N个)内设机构", "设A、B四个处室".
     re.compile(
-        rf"(?:设有|下设|内设|设立|设置)(?P<list>[^。]+?)(?:等(?:(?P<count>{COUNT})个)?|"
+        rf"{SETS_UP_ZH}(?P<list>[^。]+?)(?:等(?:(?P<count>{COUNT})个)?|"
         rf"(?P<count2>{COUNT})个)(?:内设)?(?:机构|处室|职能处室)(?P<rest>.*)$"
     ),
+    # "设(下列|四个)内设机构：A、B", "内设机构有：A、B…", "内设机构5个：A，B".
     re.compile(
-        rf"(?:设有|下设|内设|设立|设置|设(?=下列|以下|如下))(?:下列|以下|如下)?"
-        rf"(?:(?P<count>{COUNT})个)?(?:内设)?(?:机构|处室|职能处室)(?:有|包括|为|如下|是)?"
-        r"[:,]?(?P<list>.+)$"
+        rf"(?:{SETS_UP_ZH}|设(?=下列|以下|如下))(?:下列|以下|如下)?"
+        rf"(?:(?P<count>{COUNT})个)?(?:内设)?(?:机构|处室|职能处室)(?:共?(?P<count2>{COUNT})个)?"
+        r"(?:有|包括|为|如下|是|分别是|分别为)?[:,]?(?P<list>.+)$"
     ),
+    # "内设A、B、C。" with neither a count nor 机构.
+    re.compile(r"(?:内设|下设)(?![机处])(?P<list>[^。]+)。?$"),
 ]
 LIST_END_EN = re.compile(r",?\s*\betc\b\.?|,\s*(?=and\s+these\b)|\.\s*$", re.I)
 LIST_END_ZH = re.compile(
@@ -236,27 +249,38 @@ FILLER = [
         r"^(?:这些|上述|以上|各)(?:内设)?(?:机构|处室)(?:分别)?(?:负责|承担)(?:相关|有关|相应)(?:工作|职责)。?$"
     ),
 ]
-ROUTINE_EN = re.compile(
-    r"^(?:in\s+addition,?\s*|moreover,?\s*|besides,?\s*)?the\s+routine\s+work\s+of\s+(?:the\s+)?"
-    r"(?P<handled>.+?)\s+is\s+(?:handled|undertaken|carried\s+out|performed|done|taken\s+on)\s+"
-    r"by\s+(?:the\s+)?(?P<list>.+?)\.?$",
-    re.I,
-)
+ROUTINE_EN = [
+    re.compile(
+        r"^(?:in\s+addition,?\s*|moreover,?\s*|besides,?\s*)?the\s+routine\s+work\s+of\s+"
+        r"(?:the\s+)?(?P<handled>.+?)\s+is\s+(?:handled|undertaken|carried\s+out|performed|done|"
+        r"taken\s+on)\s+by\s+(?:the\s+)?(?P<list>.+?)\.?$",
+        re.I,
+    ),
+    # "X also handles the routine work of Y."
+    re.compile(
+        r"^(?:in\s+addition,?\s*|moreover,?\s*|besides,?\s*)?(?:the\s+)?(?P<list>.+?)\s+"
+        r"(?:also\s+)?(?:handles|undertakes|carries\s+out|performs|does|takes\s+on|"
+        r"is\s+(?:also\s+)?responsible\s+for)\s+the\s+routine\s+work\s+of\s+(?:the\s+)?"
+        r"(?P<handled>.+?)\.?$",
+        re.I,
+    ),
+]
 ROUTINE_ZH = re.compile(
     r"^(?:其中|另外|此外)?[,]?(?P<handled>[^,。]+?)的日常工作由(?P<list>.+?)"
     rf"(?:等(?:{COUNT}个(?:处室|机构|部门))?)?(?:承担|负责|办理|承办)(?:完成)?。?$"
 )
 UNITS_EN = [
     re.compile(
-        r"\b(?:has|have|there\s+are)\s+(?P<count>[\w-]+)\s+(?:directly[\s-]+)?"
+        r"\b(?:has|have|there\s+are)\s+(?:the\s+following\s+|(?P<count>[\w-]+)\s+)"
+        r"(?:directly[\s-]+)?"
         r"(?:affiliated|subordinate)\s+(?:public\s+)?(?:units?|institutions?|organi[sz]ations?|"
         r"bodies)\b(?:\s+(?:directly\s+)?under\s+it)?\s*[,:]?\s*(?:(?:including|includes|"
         r"include|namely|which\s+are|they\s+are|as\s+follows)\b\s*:?\s*)?(?P<rest>.*?)\.?$",
         re.I,
     ),
     re.compile(
-        r"^(?:its|the\s+department['’]s)\s+(?:directly\s+)?affiliated\s+units\s+(?:include|are|"
-        r"consist\s+of)\s*:?\s*(?P<rest>.+?)\.?$",
+        r"^(?:its|the\s+[\w\s]+?['’]s)\s+(?:directly\s+)?(?:affiliated|subordinate)\s+units\s+"
+        r"(?:include|includes|are|consist\s+of)\s*:?\s*(?P<rest>.+?)\.?$",
         re.I,
     ),
 ]
@@ -271,7 +295,15 @@ UNITS_ZH = [
         rf"有(?P<count>{COUNT})个直属(?:事业|行政)?单位(?:[,:]|包括|分别是|分别为|即|为)*"
         r"(?P<rest>.*?)。?$"
     ),
-    re.compile(r"直属(?:事业|行政)?单位(?:有|包括|为|是|分别是)[:]?(?P<rest>.+?)。?$"),
+    # "直属单位3个：…", "有直属单位2个，即…", "直属单位有4个，分别是…"; 所属/下属 units are
+    # directly affiliated too.
+    re.compile(
+        rf"(?:直属|所属|下属)(?:事业|行政)?单位(?:有|共)?(?P<count>{COUNT})个"
+        r"(?:[,:]|包括|分别是|分别为|即|为|是)*(?P<rest>.+?)。?$"
+    ),
+    re.compile(
+        r"(?:直属|所属|下属)(?:事业|行政)?单位(?:有|包括|为|是|分别是)[:]?(?P<rest>.+?)。?$"
+    ),
     re.compile(r"直属(?:事业|行政)?单位[:](?P<rest>.+?)。?$"),
     re.compile(r"(?:无|没有)直属(?:事业|行政)?单位(?P<rest>)。?$"),
 ]
@@ -282,5 +314,42 @@ MANAGED_ZH = re.compile(
 SELF_SUBJECTS = {"it", "the department", "this department", "本厅", "该厅", "本部门", "该部门"}
 SELF_SUBJECTS |= {"本局", "该局", "本委", "该委", "本单位", "该单位", ""}
 
+# A tail after a list: "…，分别承担相应工作。"
+FILLER.append(re.compile(r"^(?:分别)?(?:负责|承担)(?:相关|有关|相应)(?:工作|职责)。?$"))
+
+# Lists (issue 20): what closes a list without being part of its last name ("…, etc.", "…等",
+# "，共4个"), and the small words an English name keeps in lower case.
+LIST_CLOSE_EN = re.compile(r"(?:,?\s*\betc\b\.?|\.)\s*$", re.I)
+LIST_CLOSE_ZH = re.compile(r"(?:等)?\s*[。.;；]?\s*$")
+COUNT_TAIL_ZH = re.compile(
+    rf"[,;]\s*(?:共|合计|总计|计)(?:有)?\s*(?P<count>{COUNT})\s*个"
+    r"(?:内设机构|机构|处室|直属单位|单位)?\s*[.;]?\s*$"
+)
+# An unplaceable line with one of these words could hold a fact: it refuses the page.
+FACT_WORDS = re.compile(
+    r"\b(?:institutions?|divisions?|units?|affiliated|subordinate|routine\s+work|manages?|"
+    r"responsib\w*|address|tel|telephone|phone|fax|e-?mail|website|hotline|post\s*code)\b|"
+    r"机构|处室|单位|日常工作|管理|职责|地址|电话|传真|邮箱|网址|邮编|热线",
+    re.I,
+)
+# Longer lines are text that should be somewhere: words (English), characters (Chinese).
+FACT_FREE_MAX = {ENGLISH: 12, CHINESE: 30}
+EN_SMALL_WORDS = {"of", "and", "the", "for", "on", "in", "at", "to", "a", "an", "de", "&"}
+
 # Words that do not tell two names apart.
 EN_STOP_WORDS = {"department", "office", "division", "section", "of", "and", "the", "for"}
+
+# A sentence that announces a list on the lines after it ("The Bureau has the following
+# internal institutions:", "本局直属单位如下："): the section the lines below belong to.
+LIST_ANNOUNCEMENTS = {
+    "institutions": re.compile(
+        r"(?:\b(?:internal\s+)?(?:institutions|divisions|offices)\b[^:]*|"
+        r"(?:内设机构|处室)(?:如下|有|包括|为|是)?):$",
+        re.I,
+    ),
+    "units": re.compile(
+        r"(?:\b(?:affiliated|subordinate)\s+(?:public\s+)?(?:units|institutions)\b[^:]*|"
+        r"(?:直属|所属|下属)(?:事业|行政)?单位(?:如下|有|包括|为|是)?):$",
+        re.I,
+    ),
+}

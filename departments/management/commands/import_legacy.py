@@ -60,7 +60,9 @@ the other language's column empty (the public pages then show English).
 Each page is imported in its own transaction with one revision. A page that
 cannot be fully understood is refused: its unplaceable lines are printed,
 nothing of it is written, the other pages are imported, and the command exits
-with status 1. An archive that is damaged, encrypted, far too large once
+with status 1. A count that disagrees with its list, or an extra line that
+could hold no fact ("Last reviewed by the web team"), is only a warning: the
+page is imported and the line printed. An archive that is damaged, encrypted, far too large once
 expanded (more than 50 MB of pages or 5,000 files) or names files outside
 itself (/…, ../…) is refused whole, before any of its pages is imported.
 Importing an unchanged page changes nothing, so a site can be imported again.
