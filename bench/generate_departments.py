@@ -411,8 +411,15 @@ def columns(model):
     return model._meta.concrete_fields
 
 
+# Columns the generated rows leave empty unless given: a draft's search words (publishing
+# writes them on the publication, with_search_words here) and search terms.
+EMPTY_UNLESS_GIVEN = {"search_words", "search_terms", "search_terms_en", "search_terms_zh_hans"}
+
+
 def new_row(model, **values):
     """A row of ``model``: every column's value, in ``columns(model)`` order."""
+    for attname in EMPTY_UNLESS_GIVEN & set(attnames(model)):
+        values.setdefault(attname, "")
     return [values[field.attname] for field in columns(model)]
 
 
@@ -434,6 +441,19 @@ def copied(rows, model, **changes):
             copy[column] = values[number]
         copies.append(copy)
     return copies
+
+
+def with_search_words(rows, model):
+    """Publication rows with the words search finds them by, as publishing stores them
+    (departments.search_words)."""
+    from departments.search_words import SEGMENTED
+    from terms import segmentation
+
+    if model not in SEGMENTED:
+        return rows
+    fields = [position(model, attname) for attname in SEGMENTED[model]]
+    words = [segmentation.indexed_words(*(row[field] or "" for field in fields)) for row in rows]
+    return copied(rows, model, search_words=words)
 
 
 def reserve_ids(model, count):
@@ -649,12 +669,15 @@ def insert_batch(specs, government_id, now, live_from, counts):
     drafts = draft_departments(specs, government_id, now, draft_ids)
     # The publications: the same rows again, as services._copy_department copies a
     # draft, pointing at their draft and live since ``live_from``.
-    publications = copied(
-        drafts,
+    publications = with_search_words(
+        copied(
+            drafts,
+            dm.Department,
+            id=publication_ids,
+            draft_id=draft_ids,
+            live_from=[live_from] * len(drafts),
+        ),
         dm.Department,
-        id=publication_ids,
-        draft_id=draft_ids,
-        live_from=[live_from] * len(drafts),
     )
     publication_of = dict(zip(draft_ids, publication_ids, strict=True))
     draft_children = children_of(specs, draft_ids)
@@ -664,11 +687,14 @@ def insert_batch(specs, government_id, now, live_from, counts):
         ids = reserve_ids(model, 2 * len(rows))
         department_column = position(model, "department_id")
         draft_rows = copied(rows, model, id=ids[: len(rows)])
-        publication_rows = copied(
-            rows,
+        publication_rows = with_search_words(
+            copied(
+                rows,
+                model,
+                id=ids[len(rows) :],
+                department_id=[publication_of[row[department_column]] for row in rows],
+            ),
             model,
-            id=ids[len(rows) :],
-            department_id=[publication_of[row[department_column]] for row in rows],
         )
         draft_children[model], publication_children[model] = draft_rows, publication_rows
         if model is dm.Institution:

@@ -54,7 +54,7 @@ revisions.register()
 class ResponsibilityInline(SortableTranslationInline):
     model = Responsibility
     form = DepartmentChildForm
-    fields = ["text", "code"]
+    fields = ["text", "search_terms", "code"]
 
 
 class InstitutionInline(SortableTranslationInline):

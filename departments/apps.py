@@ -8,7 +8,11 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Departments")
 
     def ready(self):
-        from . import documents, pages, revisions, signals  # noqa: F401 - connects the receivers
+        from terms.signals import vocabulary_changed
+
+        from . import documents, pages, revisions, search_words, signals  # noqa: F401
+
+        vocabulary_changed.connect(search_words.vocabulary_changed)
 
         revisions.register()
         pages.register()

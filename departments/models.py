@@ -315,6 +315,14 @@ class Department(models.Model):
     # What a publication's pages show, built once when it is published; see
     # departments.documents. Empty on drafts.
     document = models.JSONField(null=True, blank=True, editable=False)
+    # The Chinese words of what search reads (departments.search_words); empty on drafts.
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
+    )
 
     objects = DepartmentManager()
 
@@ -392,6 +400,21 @@ class Responsibility(DepartmentChild):
         related_name="responsibilities",
     )
     text = models.TextField(_("text"))
+    search_terms = models.TextField(
+        _("search terms"),
+        blank=True,
+        help_text=_(
+            "Other words citizens use for what this covers, one per line: everyday and short "
+            "names, and in English also pinyin. Searched with the text, never shown."
+        ),
+    )
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
+    )
 
     class Meta(DepartmentChild.Meta):
         verbose_name = _("responsibility")
@@ -439,6 +462,13 @@ class Institution(DepartmentChild):
         default=False,
         help_text=_("The page then says “handled by …, etc.”"),
     )
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
+    )
 
     class Meta(DepartmentChild.Meta):
         verbose_name = _("institution")
@@ -470,6 +500,13 @@ class AffiliatedUnit(DepartmentChild):
         max_length=30,
         choices=Relation.choices,
         default=Relation.DIRECTLY_AFFILIATED,
+    )
+    search_words = models.TextField(
+        _("search words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The Chinese words the search finds this by, written when it is published."),
     )
 
     class Meta(DepartmentChild.Meta):

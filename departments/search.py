@@ -1,14 +1,17 @@
 """Which department handles this? Search over published departments and their items.
 
 A query in Chinese script searches the Chinese columns, any other the English
-ones. PostgreSQL uses its own machinery: English full-text search (stemmed,
-ranked with ``ts_rank``) on a stored ``tsvector``; for Chinese, which has no
-word boundaries, an index of each text's characters and pairs of characters
-narrows the rows, whose text is then checked as ``icontains`` would, ranked by
-pg_trgm's word similarity. The columns, indexes and functions come from
-migrations 0004 and 0005. Other databases (SQLite on a developer's machine)
-match every word as a substring and rank in Python. Either way each hit links
-to its anchor on the structure page, e.g. ``#responsibility-4``.
+ones. English: on PostgreSQL, full-text search (stemmed, ranked with
+``ts_rank``) on a stored ``tsvector`` (migrations 0004 and 0005); elsewhere
+(SQLite on a developer's machine) every word must start a word of the text.
+Chinese has no spaces between words, and matching characters would find 民政
+(civil affairs) in 人民政府: every published item stores its words, segmented
+by jieba with the government's dictionary (``departments.search_words``,
+``terms.segmentation``), and each word of the query must be among them. On
+PostgreSQL a GIN index of those words (0010) finds the rows and pg_trgm's word
+similarity ranks them; elsewhere the words are compared as text and ranked in
+Python. Either way each hit links to its anchor on the structure page, e.g.
+``#responsibility-4``.
 
 A search costs the same with one department as with thousands: each kind of
 item is searched in one query that ranks at most ``MAX_CANDIDATES`` matches
@@ -27,8 +30,6 @@ from datetime import datetime
 from datetime import timezone as datetime_timezone
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.lookups import DataContains
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -37,8 +38,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, models
-from django.db.models.functions import Coalesce, Length, StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Coalesce, Concat, Length
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -46,6 +46,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from core.text import item_number
+
+from terms import segmentation
 
 from .addresses import department_url
 from .models import AffiliatedUnit, Department, Institution, Responsibility
@@ -76,6 +78,8 @@ class SearchQueryText:
     truncated: bool
     problem: str | None
     language: str
+    # A text matches when it has a word of any group, rather than of every group.
+    any_group: bool = False
 
     @classmethod
     def parse(cls, raw):
@@ -91,9 +95,33 @@ class SearchQueryText:
         language = "zh-hans" if CJK.search(text) else "en"
         return cls(raw=raw, text=text, truncated=truncated, problem=problem, language=language)
 
-    @property
+    @functools.cached_property
     def terms(self):
-        return WORD.findall(self.text.lower())
+        """The words typed: Chinese segmented as the published texts are."""
+        return segmentation.query_words(self.text)
+
+    @functools.cached_property
+    def groups(self):
+        """The words with what the synonyms add: a text must have all the words of one
+        alternative (a tuple of words) of each group (``terms.segmentation.expand``)."""
+        return segmentation.expand(self.terms)
+
+    @property
+    def searched_words(self):
+        """Every word searched for, the synonyms' included: what the hits mark."""
+        return {word for group in self.groups for alternative in group for word in alternative}
+
+    @property
+    def words_query(self):
+        """The groups as text for ``to_tsquery`` (English) or a ``tsquery`` (Chinese)."""
+
+        def every(words):
+            return "(" + " & ".join("'" + word.replace("'", "''") + "'" for word in words) + ")"
+
+        return (" | " if self.any_group else " & ").join(
+            "(" + " | ".join(every(alternative) for alternative in group) + ")"
+            for group in self.groups
+        )
 
 
 @dataclass
@@ -138,10 +166,14 @@ class Hit:
 # weighs, and how the item is named in results.
 TARGETS = {
     "department": (Department, ["name", "introduction"], 1.0, _("Department")),
-    "responsibility": (Responsibility, ["text"], 0.8, _("Responsibility")),
+    "responsibility": (Responsibility, ["text", "search_terms"], 0.8, _("Responsibility")),
     "institution": (Institution, ["name", "full_name"], 0.9, _("Institution")),
     "unit": (AffiliatedUnit, ["name"], 0.9, _("Affiliated unit")),
 }
+
+
+# Searched, never shown: the words editors add for what citizens type.
+SEARCH_ONLY = {"search_terms"}
 
 
 def column(field, language):
@@ -182,23 +214,29 @@ def english_vector():
 
 
 def english_query(query):
-    return SearchQuery(query.text, config="english", search_type="websearch")
+    return SearchQuery(query.words_query, config="english", search_type="raw")
 
 
-def chinese_grams(name):
-    """The characters and pairs of characters of a column, as its index holds them (0005)."""
-    return models.Func(
-        name, function="departments_search_grams", output_field=ArrayField(models.TextField())
-    )
+class ChineseWords(models.Func):
+    """The stored words of a row as a ``tsvector``, as its index holds them (0010)."""
+
+    template = "array_to_tsvector(string_to_array(%(expressions)s, ' '))"
+    output_field = SearchVectorField()
 
 
-def chinese_query_grams(query):
-    """The pairs of characters of the query (its character if it has only one)."""
-    return models.Func(
-        models.Value(query.text),
-        function="departments_search_query_grams",
-        output_field=ArrayField(models.TextField()),
-    )
+class WordsQuery(models.Func):
+    """Words already segmented, as a ``tsquery`` that no parser changes."""
+
+    template = "CAST(%(expressions)s AS tsquery)"
+    output_field = SearchVectorField()
+
+
+class Matches(models.Func):
+    """``vector @@ query``."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = models.BooleanField()
 
 
 def publication_rows(model):
@@ -253,28 +291,38 @@ def matching(model, fields, query, live):
     if connection.vendor == "postgresql":
         if query.language == "en":
             return items.filter(SearchVectorExact(english_vector(), english_query(query)))
-        grams = chinese_query_grams(query)
-        upper_text = Upper(models.Value(query.text))
-        indexed, contains = models.Q(), models.Q()
-        for name in columns:
-            indexed |= models.Q(DataContains(chinese_grams(name), grams))
-            contains |= models.Q(GreaterThan(StrIndex(Upper(name), upper_text), 0))
-        # The pairs only narrow the rows ("安厅公安" has those of "公安厅" too); the
-        # text itself decides, as icontains would. (Written as strpos() rather than
-        # LIKE: the planner then expects it to keep a good share of the rows, as it
-        # does, and so the search to stop early at MAX_CANDIDATES.)
-        return items.filter(indexed, contains)
-    # Elsewhere: every word must start a word of one of the fields (Chinese
-    # has no word boundaries: there, the characters occur anywhere).
-    for term in query.terms:
+        words = WordsQuery(models.Value(query.words_query))
+        return items.filter(Matches(ChineseWords(models.F("search_words")), words))
+    chinese = query.language == "zh-hans"
+    if chinese:
+        items = items.alias(
+            padded_words=Concat(
+                models.Value(" "),
+                "search_words",
+                models.Value(" "),
+                output_field=models.TextField(),
+            )
+        )
+
+    def has(word):
+        # A Chinese word among the stored words; any other at the start of a word.
+        if chinese:
+            return models.Q(padded_words__contains=f" {word} ")
         any_field = models.Q()
         for name in columns:
-            if CJK.search(term):
-                any_field |= models.Q(**{f"{name}__icontains": term})
-            else:
-                any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(term)}"})
-        items = items.filter(any_field)
-    return items
+            any_field |= models.Q(**{f"{name}__iregex": rf"\b{re.escape(word)}"})
+        return any_field
+
+    groups = models.Q()
+    for group in query.groups:
+        any_alternative = models.Q()
+        for alternative in group:
+            every_word = models.Q()
+            for word in alternative:
+                every_word &= has(word)
+            any_alternative |= every_word
+        groups = (groups | any_alternative) if query.any_group else (groups & any_alternative)
+    return items.filter(groups)
 
 
 def database_rank(fields, query):
@@ -350,7 +398,16 @@ def best_matches(model, fields, query, live):
 
 # What compiled queries hold in place of the searched text and of the moment.
 TEXT_PLACEHOLDER = "\ue000searched text\ue000"
+WORDS_PLACEHOLDER = "\ue000searched words\ue000"
 MOMENT_PLACEHOLDER = datetime(2000, 1, 1, tzinfo=datetime_timezone.utc)
+
+
+class PlaceholderQuery(SearchQueryText):
+    """A query whose text and words are placeholders, for compiling."""
+
+    @property
+    def words_query(self):
+        return WORDS_PLACEHOLDER
 
 
 @functools.cache
@@ -363,7 +420,7 @@ def compiled_matches(kind, language, using, max_candidates, max_results):
     the SQL, hence of the key.
     """
     model, fields, _weight, _label = TARGETS[kind]
-    query = SearchQueryText(
+    query = PlaceholderQuery(
         raw=TEXT_PLACEHOLDER,
         text=TEXT_PLACEHOLDER,
         truncated=False,
@@ -391,8 +448,13 @@ def matches(kind, query, now):
     sql, params = compiled_matches(
         kind, query.language, connection.alias, MAX_CANDIDATES, MAX_RESULTS
     )
+    filled = {TEXT_PLACEHOLDER: query.text, WORDS_PLACEHOLDER: query.words_query}
     params = [
-        query.text if value == TEXT_PLACEHOLDER else now if value == MOMENT_PLACEHOLDER else value
+        now
+        if value == MOMENT_PLACEHOLDER
+        else filled.get(value, value)
+        if isinstance(value, str)
+        else value
         for value in params
     ]
     with connection.cursor() as cursor:
@@ -405,11 +467,15 @@ def text_rank(text, query):
     """A database-independent score: the whole name, the whole phrase, how many of the
     words, then how early. Repetition counts little, so long texts do not win by length."""
     lowered, phrase = text.lower(), query.text.lower()
-    terms = set(query.terms)
-    present = [term for term in terms if term in lowered]
+    present = [word for word in query.searched_words if word in lowered]
+    found_groups = [
+        group
+        for group in query.groups
+        if any(all(word in lowered for word in alternative) for alternative in group)
+    ]
     score = 4.0 if lowered == phrase else 0.0
     score += 3.0 if phrase in lowered else 0.0
-    score += 2.0 * len(present) / max(len(terms), 1)
+    score += 2.0 * len(found_groups) / max(len(query.groups), 1)
     score += 0.1 * min(sum(lowered.count(term) for term in present), 5)
     first = min((lowered.find(term) for term in present), default=-1)
     if first >= 0:
@@ -422,7 +488,7 @@ def term_pattern(query):
     in Chinese)."""
     alternatives = [
         re.escape(term) if CJK.search(term) else rf"\b{re.escape(term)}\w*"
-        for term in sorted(query.terms, key=len, reverse=True)
+        for term in sorted(query.searched_words, key=len, reverse=True)
     ]
     return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
@@ -463,9 +529,12 @@ def search(query):
     with translation.override(query.language):
         for kind, (_model, fields, weight, label) in TARGETS.items():
             for row in matches(kind, query, now):
-                texts = [row[column(field, query.language)] or "" for field in fields]
-                text = " — ".join(value for value in texts if value)
-                rank = (float(row["rank"] or 0) + text_rank(text, query)) * weight
+                texts = {field: row[column(field, query.language)] or "" for field in fields}
+                text = " — ".join(
+                    value for field, value in texts.items() if value and field not in SEARCH_ONLY
+                )
+                searched = " ".join(texts.values())
+                rank = (float(row["rank"] or 0) + text_rank(searched, query)) * weight
                 hits.append(
                     Hit(
                         slug=row["hit_slug"],

@@ -18,6 +18,7 @@ from core import pages
 from . import documents
 from .models import AffiliatedUnit, Department, Institution, Leader, Responsibility
 from .pages import SOURCE
+from .search_words import with_search_words
 
 
 class PublishingError(Exception):
@@ -44,11 +45,11 @@ def _copy_department(draft, live_from, published_at):
     copy = _copy_fields(
         draft, draft_id=draft.pk, live_from=live_from, published_at=published_at, withdrawn_at=None
     )
-    (copy,) = Department.objects.bulk_create([copy])
+    (copy,) = Department.objects.bulk_create(with_search_words([copy]))
     for model in CHILD_MODELS:
         children = list(model.objects.filter(department=draft))
         copies = model.objects.bulk_create(
-            [_copy_fields(child, department_id=copy.pk) for child in children]
+            with_search_words([_copy_fields(child, department_id=copy.pk) for child in children])
         )
         if model is Institution:
             _copy_handlers(children, copies)

@@ -17,7 +17,7 @@ class DepartmentTranslationOptions(TranslationOptions):
 
 @register(Responsibility)
 class ResponsibilityTranslationOptions(TranslationOptions):
-    fields = ("text",)
+    fields = ("text", "search_terms")
     required_languages = ("en",)
 
 

@@ -1,13 +1,18 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
+from terms import segmentation
+from terms.models import UnansweredQuery
+
 from . import documents, lookup
 from .models import Department
-from .search import SearchQueryText, search
+from .search import SearchQueryText
+from .search_fallbacks import FoundBy, find
 from .structure_page import StructurePage
 
 
@@ -117,12 +122,39 @@ class SearchView(TemplateView):
     """ "Which department handles this?": ranked hits across published departments.
 
     Template: ``departments/search.html``; context: ``query`` (a
-    ``SearchQueryText``) and ``hits``. Empty, punctuation-only and over-long
-    queries answer 200 with advice rather than an error.
+    ``SearchQueryText``), ``result`` (``search_fallbacks.Result``: its hits, and
+    whether they have only some of the words or are those of a close term) and,
+    when no text has every word, ``close_terms`` to try. A search whose every word no text has
+    is counted (:model:`terms.UnansweredQuery`). Empty, punctuation-only and
+    over-long queries answer 200 with advice rather than an error.
     """
 
     template_name = "departments/search.html"
 
     def get_context_data(self, **kwargs):
         query = SearchQueryText.parse(self.request.GET.get("q", ""))
-        return super().get_context_data(query=query, hits=search(query), **kwargs)
+        result = find(query)
+        unanswered = not query.problem and (
+            not result.hits or result.found_by != FoundBy.EVERY_WORD
+        )
+        return super().get_context_data(
+            query=query,
+            result=result,
+            hits=result.hits,
+            unanswered=unanswered,
+            close_terms=[
+                term
+                for term in (segmentation.close_terms(query.text) if unanswered else [])
+                if term != result.searched.text
+            ],
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["unanswered"]:
+            query = response.context_data["query"]
+            UnansweredQuery.objects.record(query.text, query.language)
+            # Every such search reaches this view to be counted: none from a cache.
+            add_never_cache_headers(response)
+        return response

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "core",
     # The project package itself: its pages' registration and system checks.
     "portal",
+    # The search's vocabulary: the Chinese segmenter's dictionary.
+    "terms",
     "departments",
     "contacts",
     # The page cache and static publishing: they listen to core.pages, never to an app.

@@ -14,9 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     "core": set(),
     "contacts": {"core"},
-    "departments": {"core", "contacts"},
+    "terms": {"core"},
+    "departments": {"core", "contacts", "terms"},
     "delivery": {"core"},
-    "portal": {"core", "contacts", "departments", "delivery"},
+    "portal": {"core", "contacts", "terms", "departments", "delivery"},
 }
 PACKAGES = set(ALLOWED)
 MAX_LINES = 600

@@ -67,3 +67,12 @@ def test_generated_pages_from_the_document_are_those_from_the_rows(uncached, gen
             assert document_page.status_code == rows_page.status_code == 200
             assert document_page.content == rows_page.content
         assert generator.INSTITUTION_HANDLERS[0][0].encode() in from_rows[0].content
+
+
+def test_generated_publications_are_found_by_their_chinese_words(generated):
+    from departments.search import SearchQueryText, search
+
+    publication = Department.objects.published().get(slug=SLUGS[0])
+    responsibility = publication.responsibilities.order_by("sort_order").first()
+    assert responsibility.search_words
+    assert SLUGS[0] in {hit.slug for hit in search(SearchQueryText.parse(publication.name_zh_hans))}

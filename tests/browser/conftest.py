@@ -70,6 +70,7 @@ PUBLIC_PAGES = [
     PublicPage("search-results", "/search/?q=ID+card"),
     PublicPage("search-chinese", "/search/?q=%E6%88%B7%E7%B1%8D"),
     PublicPage("search-no-results", "/search/?q=zzzqqq"),
+    PublicPage("search-suggestions", "/search/?q=%E8%BA%AB%E5%88%86%E8%AF%81"),
     PublicPage("search-blank", "/search/"),
     PublicPage("directory-filtered", "/government/structure/?name=security"),
     PublicPage("not-found", "/government/structure/no-such-department/", status=404),
