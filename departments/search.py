@@ -46,7 +46,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from core.text import item_number
-
 from terms import segmentation
 
 from .addresses import department_url
