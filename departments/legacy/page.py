@@ -15,6 +15,8 @@ class ParsedInstitution:
     line: int
     full_name: str = ""
     handlers: list = field(default_factory=list)
+    # "… is handled by A, B, etc.": the handlers listed are only some of them.
+    handlers_not_exhaustive: bool = False
 
 
 @dataclass
@@ -38,6 +40,7 @@ class RoutineNote:
     handlers: list
     line: int
     text: str
+    handlers_not_exhaustive: bool = False
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Page:
     institutions: list = field(default_factory=list)
     units: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
+    # The lists that say "etc." / "等": "institutions" and the units' relations.
+    not_exhaustive: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     # Problems that do not stop the import (a count that disagrees with its list, an
     # extra line that holds no fact): shown with the page's result.

@@ -10,6 +10,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from ..models import AffiliatedUnit
 from .names import (
     count_value,
     cut_count_tail,
@@ -48,6 +49,20 @@ def split_sentences(text, language):
     if language == CHINESE:
         return [part for part in re.split(r"(?<=[。!?！？])", text) if part.strip()]
     return [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])", text) if part.strip()]
+
+
+def closes_with_etc(text, language):
+    """Whether a list's text ends with "etc." / "等": the list names only some of its items."""
+    text = fold(text).strip().rstrip(" .;,。；，")
+    if language == CHINESE:
+        return text.endswith("等")
+    return bool(re.search(r"\betc$", text, re.I))
+
+
+def names_only_some(says_etc, expected, names):
+    """A list that says "etc." names only some of its items, unless it counts exactly them
+    ("设A、B等两个直属单位": in Chinese 等 also closes a complete, counted list)."""
+    return says_etc and (expected is None or expected > len(names))
 
 
 class SentenceReader:
@@ -147,10 +162,14 @@ class SentenceReader:
         handled = strip_article(original[slice(*match.span("handled"))])
         handled = re.sub(r"^(?:其中|另外|此外)[,，]?", "", handled)
         listed = original[slice(*match.span("list"))]
+        says_etc = closes_with_etc(listed, self.language) or folded[match.end("list") :].startswith(
+            "等"
+        )
         if self.language == ENGLISH:
             listed = LIST_END_EN.split(listed)[0]
         handlers = self.names(entry, listed)
         note = RoutineNote(handled, handlers, entry.number, entry.text)
+        note.handlers_not_exhaustive = names_only_some(says_etc, None, handlers)
         return lambda: self.notes.append(note)
 
     def parse_institutions(self, entry, folded, original):
@@ -168,6 +187,8 @@ class SentenceReader:
         rest = original[match.start("rest") :] if groups.get("rest") is not None else ""
         end_pattern = LIST_END_ZH if self.language == CHINESE else LIST_END_EN
         cut = end_pattern.search(fold(listed))
+        closing = folded[match.end("list") : match.end("list") + 1] + (cut.group(0) if cut else "")
+        says_etc = closing.startswith("等") or bool(re.search(r"\betc\b", closing, re.I))
         if cut:
             if cut.groupdict().get("count"):
                 count = count or cut.group("count")
@@ -188,6 +209,8 @@ class SentenceReader:
         def record():
             for name in names:
                 self.page.institutions.append(ParsedInstitution(name, entry.number))
+            if names_only_some(says_etc, expected, names):
+                self.page.not_exhaustive.append("institutions")
             for action in rest_actions:
                 action()
 
@@ -220,10 +243,19 @@ class SentenceReader:
             if expected:
                 self.warn(entry, mismatch % {"expected": expected, "count": 0})
         managed_names = self.managed_names(entry, managed) if managed.strip() else []
+        partial = [
+            relation
+            for relation, text, names, count in (
+                (AffiliatedUnit.Relation.DIRECTLY_AFFILIATED, direct, direct_names, expected),
+                (AffiliatedUnit.Relation.MANAGED, managed, managed_names, None),
+            )
+            if names and names_only_some(closes_with_etc(text, self.language), count, names)
+        ]
 
         def record():
             self.direct.extend((name, entry.number) for name in direct_names)
             self.managed.extend((name, entry.number) for name in managed_names)
+            self.page.not_exhaustive.extend(partial)
 
         return record
 
@@ -266,6 +298,7 @@ class SentenceReader:
             )
             return
         institutions[handled].full_name = note.handled
+        institutions[handled].handlers_not_exhaustive = note.handlers_not_exhaustive
         for name in note.handlers:
             candidates = [
                 item.name if index != handled else None for index, item in enumerate(institutions)

@@ -25,6 +25,13 @@ from .problems import ImportRefused, Problem
 from .results import CREATED, UNCHANGED, UPDATED, Change, PageResult
 from .vocabulary import ENGLISH
 
+# The draft's flags of lists that name only some of their items, and the page's names for them.
+NOT_EXHAUSTIVE_FIELDS = {
+    "institutions_not_exhaustive": "institutions",
+    "directly_affiliated_units_not_exhaustive": AffiliatedUnit.Relation.DIRECTLY_AFFILIATED,
+    "managed_units_not_exhaustive": AffiliatedUnit.Relation.MANAGED,
+}
+
 
 def same(old, new):
     return (old if old is not None else "") == (new if new is not None else "")
@@ -60,6 +67,11 @@ class DraftWriter(DraftLocator):
         setattr(row, attname, value)
         self.mark_dirty(row)
 
+    def set_flag(self, row, base, value, subject):
+        # A new row's False is its default: no news.
+        if getattr(row, base) != value:
+            self.set(row, base, value, subject)
+
     def mark_dirty(self, row):
         if not any(row is other for other in self.dirty):
             self.dirty.append(row)
@@ -73,6 +85,8 @@ class DraftWriter(DraftLocator):
         subject = str(Department._meta.verbose_name)
         self.set(draft, "name", page.name, subject)
         self.set(draft, "introduction", page.introduction, subject)
+        for base, listed in NOT_EXHAUSTIVE_FIELDS.items():
+            self.set_flag(draft, base, listed in page.not_exhaustive, subject)
         if page.published_at is not None:
             self.set(draft, "published_at", page.published_at, subject)
         elif draft.pk is None:
@@ -171,6 +185,9 @@ class DraftWriter(DraftLocator):
         name = self.column("name")
         label = field_label(Institution, "routine_work_handled_by", None)
         for position, (item, row) in enumerate(zip(self.page.institutions, rows, strict=True), 1):
+            subject = f"{Institution._meta.verbose_name} {position}"
+            flag = "routine_work_handlers_not_exhaustive"
+            self.set_flag(row, flag, item.handlers_not_exhaustive, subject)
             wanted = [rows[index] for index in item.handlers]
             current = (
                 list(row.routine_work_handled_by.order_by("sort_order", "pk")) if row.pk else []
