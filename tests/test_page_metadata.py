@@ -125,11 +125,19 @@ def test_the_structure_page_is_described_by_its_introduction_without_the_lead_in
         )
         # Longer than a search result shows: cut after a whole word.
         assert head.description.endswith(" agency for…")
-        assert data["description"].endswith("public security work across the province.")
+        # The JSON-LD's description is the introduction, whole, then the sentences that name
+        # the institutions and units, saying when a list names only some (issue 21).
+        assert data["description"].startswith(head.description.removesuffix("…"))
+        introduction, _, lists = data["description"].partition(
+            "public security work across the province. "
+        )
+        assert lists.startswith("Department of Public Security of Zhejiang Province consists")
+        assert "Retirement, etc." in lists
     else:
         expected = "浙江省公安厅是浙江省人民政府组成部门，是全省公安工作的领导、指挥机关。"
         assert head.description == expected
-        assert data["description"] == expected
+        assert data["description"].startswith(expected)
+        assert "离退休干部处等内设机构。" in data["description"]
     assert not LEAD_IN.search(data["description"])
 
 
