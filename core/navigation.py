@@ -104,7 +104,8 @@ def display_mode_toggle(request):
     )
     return {
         "url": f"{reverse('display_settings')}?{query}",
-        "label": _("Standard text") if elderly else _("Large text"),
+        # The modes' own names, as everywhere: what the link switches to.
+        "label": _("Standard mode") if elderly else _("Elderly-friendly mode"),
         "description": _("Switch back to standard mode")
         if elderly
         else _("Switch to elderly-friendly mode: large text and high contrast"),
