@@ -283,8 +283,31 @@ def close_terms(text):
 
 
 def closest_term(text):
-    """The term searched in place of ``text`` (a typo's), or None when none is close enough."""
-    for likeness, term in segmenter().close_terms(text, limit=1):
-        if likeness >= CLOSE_ENOUGH:
+    """The term searched in place of ``text`` (a typo's), or None when none is close enough.
+
+    A known term is no typo: 民政 (civil affairs) that finds nothing has found nothing,
+    and is never read as 人民政府. In Chinese a typo is one character written for another
+    (身分证 for 身份证), or one left out or added in a longer word: never a shorter word
+    found inside a longer one.
+    """
+    text = text.strip().lower()
+    words = segmenter()
+    if text in words.vocabulary:
+        return None
+    for likeness, term in words.close_terms(text, limit=6):
+        if likeness < CLOSE_ENOUGH:
+            break
+        if not CJK.search(text) or one_character_apart(text, term):
             return term
     return None
+
+
+def one_character_apart(typed, term):
+    """Whether ``term`` is ``typed`` with one character replaced, or, in words of three
+    characters or more, one character added or left out."""
+    if len(typed) == len(term):
+        return sum(a != b for a, b in zip(typed, term, strict=True)) == 1
+    shorter, longer = sorted((typed, term), key=len)
+    if len(longer) - len(shorter) != 1 or len(shorter) < 3:
+        return False
+    return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))

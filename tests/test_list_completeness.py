@@ -86,7 +86,7 @@ def test_institutions_not_exhaustive_say_including(client, offices):
     english, chinese = texts(client, offices(department={"institutions_not_exhaustive": True}))
     assert "consists of institutions including the following, which" in english
     assert "Others not listed" in english
-    assert "设下列内设机构等，分别负责相关工作：" in chinese
+    assert "主要设有下列内设机构，分别负责相关工作：" in chinese
     assert "其他未一一列出" in chinese
 
 
@@ -122,7 +122,7 @@ def test_the_seed_says_its_institutions_and_handlers_are_not_all(client, seed):
     chinese = page_text(client.get(ZH_SEED))
     assert "consists of institutions including the following" in english
     assert "Publicity Department, Department of Retirees, etc." in english
-    assert "浙江省公安厅设下列内设机构等，分别负责相关工作：" in chinese
+    assert "浙江省公安厅主要设有下列内设机构，分别负责相关工作：" in chinese
     assert "政治部的日常工作由人事训练处、宣传处、离退休干部处等承担。" in chinese
     # Its units are all listed, with their count.
     assert "has four directly affiliated units" in english

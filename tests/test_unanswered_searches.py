@@ -27,6 +27,17 @@ def test_a_chinese_typo_shows_the_results_of_the_closest_term(client, seed):
     assert 'href="/zh-hans/search/?q=%E5%B1%85%E6%B0%91%E8%BA%AB%E4%BB%BD%E8%AF%81"' in content
 
 
+def test_a_known_word_that_finds_nothing_is_not_read_as_a_longer_one(client, seed):
+    """民政 (civil affairs) is no typo of 人民政府: it finds nothing, and says so, rather than
+    Public Security (whose introduction names the provincial 人民政府)."""
+    response = client.get("/zh-hans/search/", {"q": "民政"})
+    text = page_text(response)
+    assert "以下是" not in text
+    assert "#responsibility-" not in response.content.decode()
+    assert 'href="/zh-hans/government/structure/public-security/"' not in response.content.decode()
+    assert UnansweredQuery.objects.filter(query="民政").exists()
+
+
 def test_an_english_typo_shows_the_results_of_the_word_spelled_alike(client, seed):
     response = client.get("/en/search/", {"q": "pasport"})
     assert "These are the results for “passport”." in page_text(response)
