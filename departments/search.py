@@ -106,6 +106,14 @@ class SearchQueryText:
         return segmentation.expand(self.terms)
 
     @property
+    def matched_groups(self):
+        """The groups a text is matched on: all of them, or, when any one will do, those
+        that can tell a matter apart ("civil affairs" never finds a text by "affairs")."""
+        if not self.any_group:
+            return self.groups
+        return [group for group in self.groups if not segmentation.is_generic(group)]
+
+    @property
     def searched_words(self):
         """Every word searched for, the synonyms' included: what the hits mark."""
         return {word for group in self.groups for alternative in group for word in alternative}
@@ -119,7 +127,7 @@ class SearchQueryText:
 
         return (" | " if self.any_group else " & ").join(
             "(" + " | ".join(every(alternative) for alternative in group) + ")"
-            for group in self.groups
+            for group in self.matched_groups
         )
 
 
@@ -313,7 +321,7 @@ def matching(model, fields, query, live):
         return any_field
 
     groups = models.Q()
-    for group in query.groups:
+    for group in query.matched_groups:
         any_alternative = models.Q()
         for alternative in group:
             every_word = models.Q()

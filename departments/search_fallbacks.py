@@ -35,7 +35,7 @@ def find(query):
         return Result(hits, FoundBy.EVERY_WORD, query)
     if len(query.groups) > 1:
         some_words = dataclasses.replace(query, any_group=True)
-        hits = search(some_words)
+        hits = search(some_words) if some_words.matched_groups else []
         if hits:
             return Result(hits, FoundBy.SOME_WORDS, some_words)
     term = segmentation.closest_term(query.text)

@@ -265,6 +265,21 @@ def indexed_words(*texts):
     return segmenter().indexed_words(*texts)
 
 
+# Words of every government text, too general to tell one matter from another: a search
+# that falls back to some of its words ("civil affairs" → "affairs") leaves them out.
+GENERIC_WORDS = {
+    *["affairs", "affair", "work", "works", "management", "administration", "service"],
+    *["services", "department", "bureau", "office", "province", "provincial", "public"],
+    *["government", "general", "center", "centre", "related", "matters", "people"],
+    *["事务", "工作", "管理", "服务", "部门", "单位", "省", "政府", "公共", "人民", "相关"],
+}
+
+
+def is_generic(group):
+    """Whether every alternative of a query's group is only generic words."""
+    return all(all(word in GENERIC_WORDS for word in alternative) for alternative in group)
+
+
 def query_words(text):
     return segmenter().query_words(text)
 

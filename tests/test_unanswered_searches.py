@@ -38,6 +38,17 @@ def test_a_known_word_that_finds_nothing_is_not_read_as_a_longer_one(client, see
     assert UnansweredQuery.objects.filter(query="民政").exists()
 
 
+def test_a_query_falls_back_only_to_words_that_tell_a_matter_apart(client, seed):
+    """ "civil affairs" has no page; Public Security's responsibility 5, which manages
+    foreigners' "affairs", is no answer to it."""
+    response = client.get("/en/search/", {"q": "civil affairs"})
+    assert "#responsibility-" not in response.content.decode()
+    assert UnansweredQuery.objects.filter(query="civil affairs").exists()
+    # A specific word still finds its texts when the others are not on any page.
+    response = client.get("/en/search/", {"q": "passport affairs office"})
+    assert "#responsibility-5" in response.content.decode()
+
+
 def test_an_english_typo_shows_the_results_of_the_word_spelled_alike(client, seed):
     response = client.get("/en/search/", {"q": "pasport"})
     assert "These are the results for “passport”." in page_text(response)
