@@ -20,7 +20,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import include, path
 from django.utils import timezone
-from modeltranslation.utils import build_localized_fieldname
 from reversion.models import Version
 
 from departments import legacy as importer
@@ -33,7 +32,12 @@ from departments.models import (
 from departments.seed import SEED_PAGE
 from departments.services import publish
 from portal.urls import urlpatterns as portal_urlpatterns
-from tests.legacy_import import facts, row_counts
+from tests.legacy_import import (
+    assert_imported_into_its_facts,
+    assert_named_exactly_its_warnings,
+    facts,
+    row_counts,
+)
 from tests.legacy_import import run as run_command
 
 PAGES = Path(__file__).parent / "legacy_pages"
@@ -120,16 +124,7 @@ def test_seed_page_against_the_loaded_fixture_changes_nothing(seed):
 def test_each_sample_page_imports_into_its_expected_facts(lanshan, page):
     expected = expected_facts(page)
     options = {} if expected["language"] == "en" else {"slug": expected["slug"]}
-
-    status, _out, err = run(page, **options)
-
-    assert status == 0, err
-    draft = Department.objects.drafts().get()
-    assert draft.slug == expected["slug"]
-    assert facts(draft, expected["language"]) == expected["facts"]
-    other = "zh-hans" if expected["language"] == "en" else "en"
-    assert not getattr(draft, build_localized_fieldname("name", other))
-    assert Version.objects.get_for_object(draft).count() == 1
+    assert_imported_into_its_facts(run(page, **options), expected)
 
 
 @pytest.mark.parametrize("page", SAMPLE_PAGES, ids=lambda page: page.name)
@@ -138,18 +133,7 @@ def test_each_sample_page_names_exactly_its_expected_warnings(lanshan, page):
     warning: the page is imported, and the command names the line."""
     expected = expected_facts(page)
     options = {} if expected["language"] == "en" else {"slug": expected["slug"]}
-
-    status, out, err = run(page, **options)
-
-    assert status == 0, err
-    named = {}
-    for line in (out + err).splitlines():
-        if match := re.search(r"\bline (\d+): ", line):
-            named.setdefault(int(match.group(1)), []).append(line)
-    warnings = expected.get("warnings", [])
-    assert sorted(named) == [warning["line"] for warning in warnings], out + err
-    for warning in warnings:
-        assert any(warning["contains"] in line for line in named[warning["line"]])
+    assert_named_exactly_its_warnings(run(page, **options), expected)
 
 
 def test_sample_pages_cover_the_variations(lanshan):
