@@ -20,7 +20,8 @@ under versions the database has already left behind: a newer publication can nev
 be hidden by an older entry, on any server, whatever the cache did (lost writes, a
 restart from an old snapshot). Tokens are random rather than counters so that a
 database restored from a backup cannot bring back a version that later pages were
-stored with. A hit costs one small query (the versions) and one cache GET.
+stored with. A hit costs one cache GET, and the versions: pushed to each process by
+PostgreSQL in production (``delivery.version_feed``), else one small query.
 
 A publication scheduled for later goes live without any event, so no page is kept
 beyond the next scheduled moment (``core.pages`` sources' ``next_scheduled``).
@@ -57,13 +58,13 @@ from django.utils.cache import set_response_etag
 
 from core import pages
 
+from . import version_feed
 from .models import PageVersion
+from .version_feed import NO_VERSION
 
 logger = logging.getLogger(__name__)
 
 SITE = "site"
-# The version of a topic that has no row yet.
-NO_VERSION = ""
 RETRY_SECONDS = 5
 DATABASE_RETRY_SECONDS = 0.5
 LOG_INTERVAL_SECONDS = 60
@@ -145,6 +146,7 @@ def invalidate(*topics):
         unique_fields=["topic"],
         update_fields=["token"],
     )
+    version_feed.announce(token, sorted(set(topics)))
 
 
 def seconds_until_next_publication():
@@ -235,9 +237,10 @@ class LastReadVersions:
     def __init__(self):
         self.read = {}
 
-    def remember(self, versions):
-        now = time.monotonic()
-        self.read.update((topic, (token, now)) for topic, token in versions.items())
+    def remember(self, versions, at=None):
+        """Note the versions as current at ``at`` (a ``time.monotonic()``; now by default)."""
+        at = time.monotonic() if at is None else at
+        self.read.update((topic, (token, at)) for topic, token in versions.items())
 
     def before(self, topics, moment):
         """The topics' versions if each was read at most ``RETRY_SECONDS`` before
@@ -289,11 +292,17 @@ def versions_sql(using):
 
 
 def versions_of(topics):
-    """The topics' current versions, from the database; None if it cannot say.
+    """The topics' current versions; None if nothing can say.
 
-    While the database does not answer, the versions read last, if read shortly
-    before it stopped answering (see ``LastReadVersions``).
+    Pushed to this process by PostgreSQL where it listens (``delivery.version_feed``),
+    else read from the database. While the database does not answer, the versions known
+    last, if known shortly before it stopped answering (see ``LastReadVersions``).
     """
+    pushed = version_feed.feed.current(topics)
+    if pushed is not None:
+        versions, known_at = pushed
+        last_read.remember(dict(zip(topics, versions, strict=True)), at=known_at)
+        return versions
     if not database_outage.active():
         try:
             versions = read_versions(topics)

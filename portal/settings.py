@@ -229,6 +229,11 @@ CACHE_IS_SHARED = bool(os.environ.get("REDIS_URL")) or not PRODUCTION
 # unused page takes space.
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 600 if CACHE_IS_SHARED else 0)
 
+# Whether each process keeps the page versions PostgreSQL pushes at each commit (one
+# listening connection per process), so that a cached page needs no query
+# (delivery.version_feed). Off, or on SQLite, each cached page reads its versions.
+PAGE_VERSION_FEED = env_bool("PAGE_VERSION_FEED", default=PRODUCTION)
+
 # Background tasks (delivery.tasks). In production, a task is a row in the database that
 # a worker runs: `manage.py db_worker` (README, "Production deployment"). Elsewhere, and
 # with TASKS_IMMEDIATE=true, a task runs as soon as it is enqueued, in the process that

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from delivery.page_cache import database_outage, last_read, outage
+from delivery.version_feed import feed
 from departments.models import Department, Government
 from departments.seed import SEED_FIXTURES, SITE_SETTINGS_FIXTURE, publish_seed
 from departments.services import publish
@@ -23,6 +24,7 @@ def empty_cache():
         last_read.clear()
         outage.reset()
         database_outage.reset()
+        feed.reset()
 
     reset()
     yield
