@@ -19,7 +19,7 @@ from core.models import SiteSettings
 from delivery import page_cache
 from delivery.models import PageVersion
 from departments.services import publish, withdraw
-from tests.conftest import load_published_seed, page_text
+from tests.conftest import load_published_seed, page_text, redis_caches
 from tests.test_database_outage import database_down
 
 EN_URL = "/en/government/structure/public-security/"
@@ -223,13 +223,7 @@ def test_the_cache_can_be_turned_off(client, seed, settings):
 
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
+    settings.CACHES = redis_caches(REDIS_URL)
     server = redis.Redis.from_url(REDIS_URL)
     server.flushdb()
     yield server
