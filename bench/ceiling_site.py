@@ -3,15 +3,13 @@
 ``VariantPageCacheMiddleware`` is the portal's ``PageCacheMiddleware`` with some of its
 parts swapped, as ``BENCH_CEILING_VARIANT`` names them (words joined by "+"):
 
-- ``outermost`` (read by bench.ceiling_settings): first in the stack, so a hit skips the
-  middleware the shipped order runs outside the page cache (CSP, security headers, ...);
 - ``no-version-read``: the topics' versions known without asking the database, what any
   design that reads them in the same round trip as the page (or is told them) could reach;
 - ``process-memory``: entries kept in the process once read, the design issue 19 dropped.
 
 Never part of the portal: measured only by a gunicorn that script starts. (Session 12's
-``one-client`` variant, one Redis client per process, is what ships since django-redis
-became the cache backend.)
+``outermost`` and ``one-client`` variants ship: the page cache is first in the stack, and
+django-redis keeps one Redis client per process.)
 """
 
 import os

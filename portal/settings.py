@@ -121,14 +121,17 @@ PUBLIC_CACHE_SECONDS = env_number("PUBLIC_CACHE_SECONDS", 60)
 MIDDLEWARE = [
     # GET /healthz for monitors, before the host check and the HTTPS redirect (portal.health).
     "portal.health.HealthCheckMiddleware",
+    # Whole public pages from the shared cache, first: a hit runs no other middleware. A page
+    # is stored with the headers of all the middleware below, and a hit replays them; the
+    # page cache itself leaves the HTTPS redirect and the host check (400) to them, and
+    # answers conditional GETs as ConditionalGetMiddleware would (delivery.page_cache).
+    "delivery.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content, Last-Modified from the views: 304 for an unchanged page.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Whole public pages from the shared cache, as early as possible: a hit skips the rest.
-    "delivery.page_cache.PageCacheMiddleware",
     "portal.middleware.PublicCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

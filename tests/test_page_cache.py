@@ -60,7 +60,7 @@ def test_a_page_seen_once_is_served_from_the_cache_after_one_query(client, seed)
     assert second["ETag"] == first["ETag"]
     assert second["Last-Modified"] == first["Last-Modified"]
     assert "public" in second["Cache-Control"]
-    # The headers added outside the cache are on the cached answer too.
+    # The headers of the middleware a hit skips are on the cached answer too.
     assert "default-src 'self'" in second["Content-Security-Policy"]
     assert second["X-Frame-Options"] == "DENY"
     revalidated = client.get(EN_URL, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -234,7 +234,7 @@ def test_pages_live_in_redis_and_their_versions_in_the_database(client, seed, re
     client.get(EN_URL)
     assert is_cached(client, EN_URL)
     keys = {key.decode() for key in redis_cache.keys("*")}
-    assert keys and all(":delivery-page:" in key for key in keys)
+    assert keys and all(f":{page_cache.KEY_PREFIX}" in key for key in keys)
     before = PageVersion.objects.get(topic="department:public-security").token
     rename(seed, "Department of Public Safety")
     publish(seed)
