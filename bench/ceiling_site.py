@@ -3,42 +3,20 @@
 ``VariantPageCacheMiddleware`` is the portal's ``PageCacheMiddleware`` with some of its
 parts swapped, as ``BENCH_CEILING_VARIANT`` names them (words joined by "+"):
 
-- ``outermost`` (read by bench.ceiling_settings): first in the stack, so a hit skips the
-  middleware the shipped order runs outside the page cache (CSP, security headers, ...);
-- ``one-client``: one redis-py client per process instead of Django's cache, whose Redis
-  backend builds a client object for every call;
 - ``no-version-read``: the topics' versions known without asking the database, what any
   design that reads them in the same round trip as the page (or is told them) could reach;
 - ``process-memory``: entries kept in the process once read, the design issue 19 dropped.
 
-Never part of the portal: measured only by a gunicorn that script starts.
+Never part of the portal: measured only by a gunicorn that script starts. (Session 12's
+``outermost`` and ``one-client`` variants ship: the page cache is first in the stack, and
+django-redis keeps one Redis client per process.)
 """
 
-import functools
 import os
-import pickle
-
-import redis
-from django.conf import settings
 
 from delivery import page_cache
 
 VARIANT = set(filter(None, os.environ.get("BENCH_CEILING_VARIANT", "").split("+")))
-
-
-class OneClient:
-    """The page cache's get and set on one redis-py client for the process."""
-
-    @functools.cached_property
-    def client(self):
-        return redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-
-    def get(self, key):
-        value = self.client.get(key)
-        return None if value is None else pickle.loads(value)  # noqa: S301 - our own entries
-
-    def set(self, key, value, timeout):
-        self.client.set(key, pickle.dumps(value), ex=timeout)
 
 
 class ProcessMemory:
@@ -68,8 +46,6 @@ class VariantPageCacheMiddleware(page_cache.PageCacheMiddleware):
     def __init__(self, get_response):
         super().__init__(get_response)
         # The module's names are what PageCacheMiddleware calls: one variant per process.
-        if "one-client" in VARIANT:
-            page_cache.cache = OneClient()
         if "process-memory" in VARIANT:
             page_cache.cache = ProcessMemory(page_cache.cache)
         if "no-version-read" in VARIANT or "process-memory" in VARIANT:

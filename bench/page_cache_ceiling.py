@@ -43,13 +43,11 @@ DATABASE = "portal_bench_ceiling"
 PAGE = "/en/government/structure/public-security/"
 STATIC_PAGE = "/static/bench-page.html"
 VARIANTS = [
-    ("shipped", "the shipped page cache: version query, then Django's cache GET"),
-    ("outermost", "first in the stack (a hit skips CSP and the other outer middleware)"),
-    ("outermost+one-client", "+ one redis-py client per process"),
     (
-        "outermost+one-client+no-version-read",
-        "+ versions known without a query: one round trip (Redis) per hit",
+        "shipped",
+        "the shipped page cache, first in the stack: version query, then the cache GET",
     ),
+    ("no-version-read", "+ versions known without a query: one round trip (Redis) per hit"),
     ("process-memory", "entries and versions in the process: no round trip (dropped design)"),
 ]
 

@@ -50,11 +50,13 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connections, router
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from django.utils.cache import set_response_etag
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 from core import pages
 
@@ -69,7 +71,7 @@ RETRY_SECONDS = 5
 DATABASE_RETRY_SECONDS = 0.5
 LOG_INTERVAL_SECONDS = 60
 # Changed whenever what an entry holds changes: an entry of another layout is never read.
-KEY_PREFIX = "delivery-page:"
+KEY_PREFIX = "delivery-page-2:"
 
 
 def key_topic(source, key):
@@ -219,7 +221,8 @@ def keep_only_read_parameters(request, names):
     request.GET = QueryDict(query_string)
 
 
-def storable(response):
+def storable(request, response):
+    """Whether the answer is the same for every request of its key, so may be replayed."""
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
@@ -227,7 +230,55 @@ def storable(response):
         and not response.cookies
         and "private" not in cache_control
         and "no-store" not in cache_control
+        and not rendered_with_a_nonce(request, response)
     )
+
+
+def rendered_with_a_nonce(request, response):
+    """Whether a template read django-csp's nonce: it is then in the page and in its policy,
+    valid for this one answer. (``request.csp_nonce`` is true once it has been made.)"""
+    policies = (
+        response.get("Content-Security-Policy", ""),
+        response.get("Content-Security-Policy-Report-Only", ""),
+    )
+    return bool(getattr(request, "csp_nonce", None)) or any("'nonce-" in p for p in policies)
+
+
+def reaches_the_page(request):
+    """Whether the stack would let the page answer: not over http while SECURE_SSL_REDIRECT
+    is on (SecurityMiddleware redirects it), nor for a host not in ALLOWED_HOSTS
+    (CommonMiddleware answers 400). Such a request is left to them, as it comes."""
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return False
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
+# What ConditionalGetMiddleware answers to; a page is rendered without them (see below).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def answer_conditionally(request, response):
+    """304 (or 412) as ConditionalGetMiddleware would answer, for a page the cache answers
+    or stores: that middleware runs inside the page cache, so never on a hit."""
+    if request.method != "GET":
+        return response
+    etag = response.get("ETag")
+    last_modified = response.get("Last-Modified")
+    last_modified = last_modified and parse_http_date_safe(last_modified)
+    if etag or last_modified:
+        return get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+    return response
 
 
 class LastReadVersions:
@@ -319,9 +370,23 @@ def versions_of(topics):
 class PageCacheMiddleware:
     """Answers cacheable public pages from the cache, and stores them.
 
-    Placed right after whitenoise, so that a cached page costs about as much as
-    a static file; the middleware outside it (security headers, CSP,
-    conditional GET) still applies to every answer.
+    First after the health check (settings.MIDDLEWARE), so that a hit runs no other
+    middleware. A page is stored as the whole stack answered it: with the security
+    headers, Content-Security-Policy, Permissions-Policy and ETag, which a hit replays.
+    What the middleware it skips would decide per request is decided here:
+
+    - a request over http while SECURE_SSL_REDIRECT is on, or for a host not in
+      ALLOWED_HOSTS, goes down the stack as it came (a redirect, a 400), never to the
+      cache; the key holds the scheme, so https answers (with HSTS) are never replayed
+      over http;
+    - conditional GETs answer 304 (or 412) as ConditionalGetMiddleware would, on a hit
+      and on a miss: the page is rendered without the request's conditions, so that a
+      revalidation stores the page too;
+    - only a 200 is stored (never a 304 nor a redirect), without cookies, not private,
+      not rendered with a CSP nonce: nothing that differs from one request to the next.
+      (Date is the web server's; Vary's headers are in the key or bypass the cache.)
+
+    WhiteNoise's static files are no cached page: they go down the stack untouched.
     """
 
     def __init__(self, get_response):
@@ -331,7 +396,7 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         page = cached_page_at(request.path_info)
-        if page is None:
+        if page is None or not reaches_the_page(request):
             return self.get_response(request)
         keep_only_read_parameters(request, page.query_parameters)
         if (
@@ -350,11 +415,20 @@ class PageCacheMiddleware:
             outage.record(error)
             return self.get_response(request)
         if entry is not None and entry[0] > time.time():
-            return self.rebuild(entry)
-        response = self.get_response(request)
-        if request.method == "GET" and storable(response):
+            return answer_conditionally(request, self.rebuild(request, entry))
+        if request.method != "GET":
+            return self.get_response(request)
+        # Rendered unconditionally, so that a conditional request stores the page too.
+        conditions = {
+            name: request.META.pop(name) for name in CONDITIONAL_HEADERS if name in request.META
+        }
+        try:
+            response = self.get_response(request)
+        finally:
+            request.META.update(conditions)
+        if storable(request, response):
             self.store(key, response)
-        return response
+        return answer_conditionally(request, response)
 
     def store(self, key, response):
         try:
@@ -364,8 +438,6 @@ class PageCacheMiddleware:
                 timeout = min(timeout, int(until_next))
             if timeout <= 0:
                 return
-            # The ETag that ConditionalGetMiddleware would compute, once instead of per hit.
-            set_response_etag(response)
             headers = list(response.items())
             entry = (time.time() + timeout, response.status_code, headers, response.content)
             cache.set(key, entry, timeout)
@@ -373,9 +445,10 @@ class PageCacheMiddleware:
             outage.record(error)
 
     @staticmethod
-    def rebuild(entry):
+    def rebuild(request, entry):
         _expires, status, headers, content = entry
-        response = HttpResponse(content, status=status)
+        # HEAD: the headers of GET (Content-Length among them), no body.
+        response = HttpResponse(b"" if request.method == "HEAD" else content, status=status)
         for name, value in headers:
             response[name] = value
         return response

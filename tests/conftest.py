@@ -31,6 +31,21 @@ def empty_cache():
     reset()
 
 
+def redis_caches(location):
+    """The CACHES setting of production (portal/settings.py with REDIS_URL) for this Redis."""
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+                "IGNORE_EXCEPTIONS": False,
+            },
+        }
+    }
+
+
 @pytest.fixture
 def redis_server(tmp_path, settings):
     """A private Redis as the page cache (the production backend), started and stopped here."""
@@ -38,13 +53,7 @@ def redis_server(tmp_path, settings):
     folder.mkdir()
     server = RedisServer(folder)
     server.start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
+    settings.CACHES = redis_caches(server.url)
     try:
         yield server
     finally:
@@ -62,14 +71,8 @@ def uncached(settings):
 @pytest.fixture
 def redis_down(settings):
     """The production cache backend, pointed at a Redis that is not there."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            # Nothing listens on port 1.
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
+    # Nothing listens on port 1.
+    settings.CACHES = redis_caches("redis://127.0.0.1:1/0")
 
 
 def load_published_seed():

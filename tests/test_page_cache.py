@@ -19,7 +19,7 @@ from core.models import SiteSettings
 from delivery import page_cache
 from delivery.models import PageVersion
 from departments.services import publish, withdraw
-from tests.conftest import load_published_seed, page_text
+from tests.conftest import load_published_seed, page_text, redis_caches
 from tests.test_database_outage import database_down
 
 EN_URL = "/en/government/structure/public-security/"
@@ -60,7 +60,7 @@ def test_a_page_seen_once_is_served_from_the_cache_after_one_query(client, seed)
     assert second["ETag"] == first["ETag"]
     assert second["Last-Modified"] == first["Last-Modified"]
     assert "public" in second["Cache-Control"]
-    # The headers added outside the cache are on the cached answer too.
+    # The headers of the middleware a hit skips are on the cached answer too.
     assert "default-src 'self'" in second["Content-Security-Policy"]
     assert second["X-Frame-Options"] == "DENY"
     revalidated = client.get(EN_URL, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -223,13 +223,7 @@ def test_the_cache_can_be_turned_off(client, seed, settings):
 
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
+    settings.CACHES = redis_caches(REDIS_URL)
     server = redis.Redis.from_url(REDIS_URL)
     server.flushdb()
     yield server
@@ -240,7 +234,7 @@ def test_pages_live_in_redis_and_their_versions_in_the_database(client, seed, re
     client.get(EN_URL)
     assert is_cached(client, EN_URL)
     keys = {key.decode() for key in redis_cache.keys("*")}
-    assert keys and all(":delivery-page:" in key for key in keys)
+    assert keys and all(f":{page_cache.KEY_PREFIX}" in key for key in keys)
     before = PageVersion.objects.get(topic="department:public-security").token
     rename(seed, "Department of Public Safety")
     publish(seed)
