@@ -1,15 +1,17 @@
 """What a page cache hit could cost, by parts, for bench/page_cache_ceiling.py.
 
 ``VariantPageCacheMiddleware`` is the portal's ``PageCacheMiddleware`` with some of its
-parts swapped, as ``BENCH_CEILING_VARIANT`` names them (words joined by "+"):
+parts swapped, as ``BENCH_CEILING_VARIANT`` names them:
 
-- ``no-version-read``: the topics' versions known without asking the database, what any
-  design that reads them in the same round trip as the page (or is told them) could reach;
-- ``process-memory``: entries kept in the process once read, the design issue 19 dropped.
+- ``process-memory``: entries and versions kept in the process once read, the design
+  issue 19 dropped (no round trip at all);
+- ``before-django`` is not here but in ``bench/ceiling_wsgi.py``: the hit answered in
+  front of Django's request handler.
 
 Never part of the portal: measured only by a gunicorn that script starts. (Session 12's
-``outermost`` and ``one-client`` variants ship: the page cache is first in the stack, and
-django-redis keeps one Redis client per process.)
+variants ``outermost``, ``one-client`` and ``no-version-read`` ship since session 13: the
+page cache is first in the stack, django-redis keeps one Redis client per process, and
+PostgreSQL pushes the versions, ``delivery/version_feed.py``.)
 """
 
 import os
@@ -48,5 +50,4 @@ class VariantPageCacheMiddleware(page_cache.PageCacheMiddleware):
         # The module's names are what PageCacheMiddleware calls: one variant per process.
         if "process-memory" in VARIANT:
             page_cache.cache = ProcessMemory(page_cache.cache)
-        if "no-version-read" in VARIANT or "process-memory" in VARIANT:
             page_cache.versions_of = known_versions

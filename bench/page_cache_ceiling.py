@@ -4,11 +4,11 @@
 
 Builds the seed site in a temporary PostgreSQL database (``portal_bench_ceiling``) and
 Redis database 5, writes the structure page's bytes as a static file, and for each
-variant of ``bench/ceiling_site.py`` starts a gunicorn (deploy/gunicorn.conf.py, 5
-workers) and measures, in alternating rounds, the page from the page cache and the same
-bytes from whitenoise in that gunicorn (wrk -t2 -c16). Prints the median ratio of each
-variant. A hit costs the same at 1 and 5,000 departments (its work does not read them), so
-the seed is enough. It is a report, not a test; see bench/README.md.
+variant (``bench/ceiling_site.py``, ``bench/ceiling_wsgi.py``) starts a gunicorn
+(deploy/gunicorn.conf.py, 5 workers) and measures, in alternating rounds, the page from
+the page cache and the same bytes from whitenoise in that gunicorn (wrk -t2 -c16). Prints
+the median ratio of each variant. A hit costs the same at 1 and 5,000 departments (its
+work does not read them), so the seed is enough. It is a report, not a test; see bench/README.md.
 """
 
 import argparse
@@ -45,15 +45,16 @@ STATIC_PAGE = "/static/bench-page.html"
 VARIANTS = [
     (
         "shipped",
-        "the shipped page cache, first in the stack: version query, then the cache GET",
+        "the shipped page cache: first in the stack, versions pushed, one Redis GET",
     ),
-    ("no-version-read", "+ versions known without a query: one round trip (Redis) per hit"),
+    ("before-django", "+ the hit answered in front of Django's handler (not adopted)"),
     ("process-memory", "entries and versions in the process: no round trip (dropped design)"),
 ]
 
 
 def measure(servers, env, folder, variant, port, args):
-    argv = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "portal.wsgi"]
+    module = "bench.ceiling_wsgi" if variant == "before-django" else "portal.wsgi"
+    argv = [GUNICORN, "-c", "deploy/gunicorn.conf.py", module]
     variant_env = {
         **env,
         "GUNICORN_BIND": f"127.0.0.1:{port}",

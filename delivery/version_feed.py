@@ -166,11 +166,12 @@ class VersionFeed:
         notifications = list(self.connection.notifies(timeout=0))
         payloads = [each.payload for each in notifications if each.channel == CHANNEL]
         if READ_ALL_AGAIN in payloads:
-            # It holds every change up to now, including the ones announced before it.
+            # Read after every change these announce: it holds them all, and perhaps later
+            # ones, which applying these after it would undo.
             self.versions = dict(
                 self.connection.execute(all_versions_sql(database_alias())).fetchall()
             )
-            payloads = payloads[len(payloads) - payloads[::-1].index(READ_ALL_AGAIN) :]
+            return
         for text in payloads:
             token, *topics = text.split("\n")
             self.versions.update(dict.fromkeys(topics, token))
