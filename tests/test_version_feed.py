@@ -13,6 +13,7 @@ from delivery import version_feed
 from delivery.version_feed import feed
 from departments.services import publish
 from tests.conftest import load_published_seed, page_text
+from tests.test_database_outage import database_down
 
 EN_URL = "/en/government/structure/public-security/"
 DIRECTORY = "/en/government/structure/"
@@ -108,14 +109,7 @@ def test_without_its_listening_connection_a_process_reads_the_versions_until_it_
     client, pushed, monkeypatch, caplog
 ):
     client.get(EN_URL)
-    listening = feed.connection.info.backend_pid
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [listening])
-        # Ended, not only told to end.
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [listening])
-        while cursor.fetchone()[0]:
-            time.sleep(0.01)
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [listening])
+    end_listening_connection()
     # What the dead connection would have brought: a publication by another server.
     with published_elsewhere():
         rename_and_publish(pushed)
@@ -138,3 +132,43 @@ def test_where_nothing_pushes_them_each_cached_page_reads_its_versions(client, s
     client.get(EN_URL)
     _response, queries = get_with_queries(client, EN_URL)
     assert len(queries) == 1 and "delivery_pageversion" in queries[0]
+
+
+def end_listening_connection():
+    """Ends the feed's session from the server side, as a database restart would."""
+    listening = feed.connection.info.backend_pid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [listening])
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [listening])
+        while cursor.fetchone()[0]:
+            time.sleep(0.01)
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [listening])
+
+
+@on_postgresql
+def test_when_the_database_stops_answering_cached_pages_keep_the_versions_pushed_last(
+    client, pushed
+):
+    client.get(EN_URL)
+    end_listening_connection()
+    with database_down():
+        response = client.get(EN_URL)
+        assert response.status_code == 200
+        assert "Department of Public Security" in page_text(response)
+
+
+@on_postgresql
+def test_a_forked_process_listens_on_its_own_connection(client, pushed, monkeypatch):
+    client.get(EN_URL)
+    parents = feed.connection
+    # As in a gunicorn worker forked after its master opened the connection.
+    monkeypatch.setattr(version_feed.os, "getpid", lambda: -1)
+    _response, queries = get_with_queries(client, EN_URL)
+    assert queries == []
+    assert feed.connection is not parents
+    # The parent's connection is left as it was: closing it would end the parent's session.
+    assert not parents.closed
+    childs = feed.connection
+    monkeypatch.undo()
+    parents.close()
+    childs.close()
