@@ -333,13 +333,8 @@ def read_versions(topics):
 @functools.cache
 def versions_sql(using):
     """``SELECT topic, token`` of the topics, a ``{placeholders}`` slot for their names."""
-    quote_name = connections[using].ops.quote_name
-    meta = PageVersion._meta
-    topic, token = (quote_name(meta.get_field(name).column) for name in ("topic", "token"))
-    return (
-        f"SELECT {topic}, {token} FROM {quote_name(meta.db_table)} "
-        f"WHERE {topic} IN ({{placeholders}})"
-    )
+    topic = version_feed.topic_column(using)
+    return f"{version_feed.all_versions_sql(using)} WHERE {topic} IN ({{placeholders}})"
 
 
 def versions_of(topics):

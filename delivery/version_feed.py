@@ -26,6 +26,7 @@ PostgreSQL, every page reads its versions. The tests keep it off except where th
 it: their transactions are never committed, so nothing would ever be delivered.
 """
 
+import functools
 import logging
 import os
 import threading
@@ -75,11 +76,18 @@ def announce(token, topics):
     transaction.on_commit(lambda: feed.apply(token, topics), using=alias)
 
 
+def topic_column(alias):
+    return connections[alias].ops.quote_name(PageVersion._meta.get_field("topic").column)
+
+
+@functools.cache
 def all_versions_sql(alias):
+    """``SELECT topic, token`` of every topic: plain SQL, which the page cache's read of some
+    topics, once per page, extends."""
     quote_name = connections[alias].ops.quote_name
     meta = PageVersion._meta
-    topic, token = (quote_name(meta.get_field(name).column) for name in ("topic", "token"))
-    return f"SELECT {topic}, {token} FROM {quote_name(meta.db_table)}"
+    token = quote_name(meta.get_field("token").column)
+    return f"SELECT {topic_column(alias)}, {token} FROM {quote_name(meta.db_table)}"
 
 
 class VersionFeed:
