@@ -76,9 +76,19 @@ def page_in_language(request, language):
 
     translate_url resolves the path it is given. For the page being served
     that gives the request's own ``resolver_match`` (same path, same URLconf),
-    so only the reverse is left to do; on every page, for every language.
+    so only the reverse is left to do, once per language: the language switcher
+    and the page's ``hreflang`` links both ask (kept on the request).
     """
     full_path = request.get_full_path()
+    if not hasattr(request, "pages_in_languages"):
+        request.pages_in_languages = {}
+    key = (full_path, language)
+    if key not in request.pages_in_languages:
+        request.pages_in_languages[key] = translated_path(request, full_path, language)
+    return request.pages_in_languages[key]
+
+
+def translated_path(request, full_path, language):
     parsed = urlsplit(full_path)
     match = request.resolver_match
     if (

@@ -129,7 +129,12 @@ def text(instance, field):
 
 def in_language(values, language):
     """A ``Text`` in ``language``, falling back as modeltranslation does (to English)."""
-    for code in resolution_order(language):
+    return first_filled(values, resolution_order(language))
+
+
+def first_filled(values, order):
+    """A ``Text`` in the first language of ``order`` (a ``resolution_order``) filled in."""
+    for code in order:
         value = values.get(code)
         if value:
             return value

@@ -9,12 +9,14 @@ handles whose routine work in both directions, the two groups of units, labels o
 from the catalogue), so those outputs cannot drift apart. It reads no database.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
+from modeltranslation.utils import resolution_order
 
 from contacts.models import ContactKind, contact_href, contact_label
 from core.models import choice_label
@@ -28,7 +30,7 @@ from core.text import (
 )
 
 from .addresses import department_url
-from .documents import LANGUAGE_CODES, in_language
+from .documents import LANGUAGE_CODES, first_filled
 from .models import AffiliatedUnit, DepartmentKind
 
 
@@ -100,8 +102,11 @@ class StructurePage:
         self.document = document
         self.language = language = language or translation.get_language()
 
+        # The fallback order once for the page's fifty-odd texts, not once for each.
+        order = resolution_order(language)
+
         def local(values):
-            return in_language(values, language)
+            return first_filled(values, order)
 
         self.slug = document.slug
         self.url = department_url(document.slug)
@@ -230,6 +235,12 @@ class StructurePage:
     def contact(self, kind):
         """The first contact of this kind, or None."""
         return next((contact for contact in self.contacts if contact.kind == kind), None)
+
+    @functools.cached_property
+    def units_sentence(self):
+        """``affiliated_units_sentence`` of the page, as HTML: the page shows it and its
+        JSON-LD says it, so it is built once."""
+        return affiliated_units_sentence(self)
 
 
 def _named_unit(unit):

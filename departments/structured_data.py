@@ -8,18 +8,19 @@ and so on, as ``django.utils.html.json_script`` does).
 """
 
 import json
+import re
 from html import unescape
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from contacts.models import ContactKind
 from core.text import is_chinese
 
-from .structure_page import affiliated_units_sentence, institutions_sentence
+from .structure_page import institutions_sentence
 
 SCHEMA_CONTEXT = "https://schema.org"
 
@@ -35,9 +36,16 @@ CONTACT_TYPES = {
 }
 
 
+# A tag of the sentences ``structure_page`` builds as HTML. They escape every text they
+# hold, so each "<" in them opens a tag: what Django's strip_tags parses for, at a tenth
+# of its cost.
+OWN_TAG = re.compile(r"<[^>]*>")
+
+
 def as_text(html):
-    """The text of a sentence built as HTML (its names' anchors and escapes undone)."""
-    return unescape(strip_tags(html))
+    """The text of a sentence ``structure_page`` built as HTML (its names' anchors and
+    escapes undone)."""
+    return unescape(OWN_TAG.sub("", html))
 
 
 def sentences(texts):
@@ -72,9 +80,7 @@ def organization(page, request):
     data["inLanguage"] = bcp47(page.language)
     # What the page says of the department: its introduction, then the sentences that name
     # its institutions and units (saying so when a list names only some of them).
-    description = sentences(
-        [page.about, institutions_sentence(page), as_text(affiliated_units_sentence(page))]
-    )
+    description = sentences([page.about, institutions_sentence(page), as_text(page.units_sentence)])
     if description:
         data["description"] = description
     data["parentOrganization"] = {

@@ -14,6 +14,8 @@ or in the functions the templates call.
 import functools
 
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -26,7 +28,7 @@ from core.navigation import display_mode_toggle, language_versions, page_links
 from core.text import list_separator
 from departments.images import responsive_image
 from departments.org_chart import organization_chart
-from departments.structure_page import affiliated_units_sentence, routine_work_note
+from departments.structure_page import routine_work_note
 from departments.structured_data import department_json_ld
 
 
@@ -48,8 +50,19 @@ def reverse_without_arguments(name, language, script_prefix, urlconf):
     return reverse(name)
 
 
+@functools.lru_cache(maxsize=256)
 def static(path):
+    """``staticfiles_storage.url(path)``, once per file: every page links the same few, and
+    the manifest storage's url() costs about 20 µs. The manifest is read once per process,
+    so its addresses do not change while it runs; a test that changes the static files'
+    settings empties this cache (below)."""
     return staticfiles_storage.url(path)
+
+
+@receiver(setting_changed)
+def forget_static_urls(setting, **kwargs):
+    if setting in {"STORAGES", "STATIC_URL", "STATIC_ROOT", "STATICFILES_DIRS"}:
+        static.cache_clear()
 
 
 def date(value, format_string=None):
@@ -118,7 +131,6 @@ GLOBALS = {
     "language_versions": language_versions,
     "page_links": page_links,
     "display_mode_toggle": display_mode_toggle,
-    "affiliated_units_sentence": affiliated_units_sentence,
     "routine_work_note": routine_work_note,
     "organization_chart": organization_chart,
     "department_json_ld": department_json_ld,

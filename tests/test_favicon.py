@@ -52,3 +52,19 @@ def test_nginx_serves_favicon_ico_from_the_collected_static_files(tmp_path):
     assert response.headers["Content-Type"] == "image/x-icon"
     assert response.headers["Cache-Control"] == "public, max-age=86400"
     assert icon == ICON.read_bytes()
+
+
+def test_pages_link_the_static_files_at_the_current_settings_address(
+    client, seed, settings, uncached
+):
+    """The templates remember each static file's address (portal.jinja2.static): a change of
+    the static files' settings must still reach the pages they render."""
+    page = "/en/government/structure/public-security/"
+    before = client.get(page).content.decode()
+    assert '<link rel="icon" href="/static/favicon.ico"' in before
+
+    settings.STATIC_URL = "/assets/"
+
+    after = client.get(page).content.decode()
+    assert '<link rel="icon" href="/assets/favicon.ico"' in after
+    assert '<link rel="stylesheet" href="/assets/css/portal.css">' in after

@@ -1,14 +1,20 @@
 """schema.org JSON-LD on the structure page: right values in each language, well-formed, and
 safe whatever editors type."""
 
+import html
 import json
 import re
 
 import pytest
+from django.utils import translation
+from django.utils.html import strip_tags
 
 from contacts.models import Contact
+from departments import lookup
 from departments.models import AffiliatedUnit, Department, Institution, Leader
-from departments.structured_data import bcp47
+from departments.services import publish
+from departments.structure_page import StructurePage
+from departments.structured_data import as_text, bcp47
 from tests.seed_page import read_seed_page
 
 EN_URL = "/en/government/structure/public-security/"
@@ -301,3 +307,40 @@ def test_draft_preview_describes_the_public_page(client, seed, django_user_model
     client.force_login(admin)
     data = json_ld(client.get(EN_URL + "preview/"))
     assert data["url"] == "http://testserver" + EN_URL
+
+
+# Names as editors may type them: markup, entities, a comment, a trailing full stop.
+AWKWARD_NAMES = ["A & B", "&amp; literally", "<b>Bold</b> Unit", "x <!-- y", "Co. Ltd."]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(
+    "direct, managed, direct_not_exhaustive",
+    [(1, 0, False), (3, 2, False), (2, 1, True), (0, 2, False)],
+)
+def test_units_sentence_in_the_description_is_the_pages_sentence_as_text(
+    make_department, language, direct, managed, direct_not_exhaustive
+):
+    """``as_text`` strips the sentence's own tags without an HTML parser: it must say what
+    Django's strip_tags says, whatever the names hold."""
+    draft = make_department(
+        "transport",
+        publish_now=False,
+        name_en="Tom & Jerry's <Department>",
+        directly_affiliated_units_not_exhaustive=direct_not_exhaustive,
+    )
+    relations = [AffiliatedUnit.Relation.DIRECTLY_AFFILIATED] * direct
+    relations += [AffiliatedUnit.Relation.MANAGED] * managed
+    for number, relation in enumerate(relations):
+        name = AWKWARD_NAMES[number % len(AWKWARD_NAMES)]
+        AffiliatedUnit.objects.create(
+            department=draft, relation=relation, name_en=name, name_zh_hans=f"{name}中心"
+        )
+    publish(draft, update_date=False)
+
+    with translation.override(language):
+        publication = lookup.published("transport")
+        page = StructurePage(publication.document, publication.government_names)
+        sentence = page.units_sentence
+    assert "<span" in sentence
+    assert as_text(sentence) == html.unescape(strip_tags(sentence))
