@@ -269,7 +269,7 @@ CONDITIONAL_HEADERS = (
 def answer_conditionally(request, response):
     """304 (or 412) as ConditionalGetMiddleware would answer, for a page the cache answers
     or stores: that middleware runs inside the page cache, so never on a hit."""
-    if request.method != "GET":
+    if request.method != "GET" or not any(name in request.META for name in CONDITIONAL_HEADERS):
         return response
     etag = response.get("ETag")
     last_modified = response.get("Last-Modified")
