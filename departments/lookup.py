@@ -116,6 +116,30 @@ def site_settings(values):
     return settings
 
 
+def lookup_cursor(connection):
+    """A cursor of Django's for the lookup (queries logged, execute wrappers and errors as
+    for any other); on PostgreSQL over a psycopg cursor that binds its parameters on the
+    server, which psycopg prepares once the lookup has run ``prepare_threshold`` times on
+    the connection (settings.py). PostgreSQL then stops planning it on every page:
+    planning it costs several times running it (bench/README.md).
+
+    Django's own cursors bind on the client, which psycopg never prepares. The rest of the
+    ORM keeps them: server-side binding caps a query at 65,535 parameters, which a bulk
+    insert can pass.
+    """
+    # What every query does first: the health check, the connection, the thread check.
+    cursor = connection.cursor()
+    if connection.vendor != "postgresql":
+        return cursor
+    cursor.close()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    server_binding = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(server_binding)
+    return connection.make_cursor(server_binding)
+
+
 def published(slug, at=None):
     """The live publication at ``slug`` now (or at ``at``), or None: one query.
 
@@ -128,7 +152,7 @@ def published(slug, at=None):
     moment = field(Department, "live_from").get_db_prep_value(
         at or timezone.now(), connection, prepared=False
     )
-    with connection.cursor() as cursor:
+    with lookup_cursor(connection) as cursor:
         cursor.execute(sql, [SiteSettings.SINGLETON_PK, slug, moment, moment])
         row = cursor.fetchone()
     if row is None:

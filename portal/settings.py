@@ -201,6 +201,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (two minutes and more): a page or a health check (portal.health) then fails after
     # these seconds instead of holding a worker until gunicorn kills it.
     postgresql_options["connect_timeout"] = env_number("DATABASE_CONNECT_TIMEOUT", 5)
+    # The structure page's lookup (departments.lookup) takes PostgreSQL longer to plan than
+    # to run: psycopg prepares it on each connection after its 5th run. Only that query is
+    # ever prepared (the ORM's cursors bind parameters on the client). A pooler in
+    # transaction mode older than PgBouncer 1.21 cannot keep prepared statements: set
+    # DATABASE_PREPARED_STATEMENTS=false behind one.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        postgresql_options["prepare_threshold"] = 5
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -99,3 +99,22 @@ def test_a_government_renamed_is_read_with_the_page(seed):
     found = assert_same("public-security")
     assert found["government"]["en"] == "Renamed Government"
     assert found["site"][2] == "Renamed Government"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_postgresql_plans_the_lookup_once_per_connection(seed):
+    """After a few pages, the lookup runs as a statement prepared on its connection: still
+    one query, logged and answered as before, which PostgreSQL no longer plans each time."""
+
+    def prepared_lookups():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+        return [statement for statement in statements if "NOT EXISTS" in statement]
+
+    assert prepared_lookups() == []
+    for _ in range(6):
+        assert_same("public-security")
+    assert len(prepared_lookups()) == 1
+    assert assert_same("public-security")["document"].slug == "public-security"
+    assert assert_same("no-such-department") is None
