@@ -6,8 +6,8 @@ with the ORM (``Department.objects.published()``, ``values()``, a subquery for t
 settings), the query cost more to build and compile than to run, most of a page's time
 (figures in ``bench/README.md``). So its SQL is written here once per database
 connection's vendor, with table and column names from the models' ``_meta``, and run
-through a plain cursor. ``tests/test_lookup.py`` checks that it finds what the ORM's
-query finds, in every case publishing can produce.
+through a cursor that PostgreSQL prepares (``lookup_cursor``). ``tests/test_lookup.py``
+checks that it finds what the ORM's query finds, in every case publishing can produce.
 """
 
 import datetime
