@@ -202,8 +202,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # these seconds instead of holding a worker until gunicorn kills it.
     postgresql_options["connect_timeout"] = env_number("DATABASE_CONNECT_TIMEOUT", 5)
     # The structure page's lookup (departments.lookup) takes PostgreSQL longer to plan than
-    # to run: psycopg prepares it on each connection after its 5th run. Only that query is
-    # ever prepared (the ORM's cursors bind parameters on the client). A pooler in
+    # to run: psycopg prepares it on each connection after its 5th run. Of Django's queries
+    # only that one is ever prepared (the ORM's cursors bind parameters on the client; the
+    # version feed's own connection prepares its two small reads too). A pooler in
     # transaction mode older than PgBouncer 1.21 cannot keep prepared statements: set
     # DATABASE_PREPARED_STATEMENTS=false behind one.
     if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
